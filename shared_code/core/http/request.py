@@ -1,0 +1,83 @@
+"""A framework-free view of an HTTP request, built by the function adapter from `func.HttpRequest`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from shared_code.core.errors import InvalidInput, UnsupportedMediaType
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+class Headers(dict[str, str]):
+    """Case-insensitive header lookup (keys stored lower-case)."""
+
+    def __init__(self, items: Mapping[str, str] | None = None) -> None:
+        super().__init__({k.lower(): v for k, v in (items or {}).items()})
+
+    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+        return super().get(key.lower(), default)
+
+    def __getitem__(self, key: str) -> str:
+        return super().__getitem__(key.lower())
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and super().__contains__(key.lower())
+
+
+@dataclass
+class ApiRequest:
+    method: str
+    url: str
+    headers: Headers
+    query: Mapping[str, str] = field(default_factory=dict)
+    route_params: Mapping[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    correlation_id: str = ""
+    principal: Any = None  # set by authentication before the handler runs
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+
+    @property
+    def client_ip(self) -> str | None:
+        forwarded = self.headers.get("x-forwarded-for", "")
+        return forwarded.split(",", 1)[0].strip() or None
+
+    def json(self) -> Any:
+        """The body parsed as JSON; malformed JSON is a validation error, a non-JSON type a 415."""
+        if self.content_type and self.content_type != "application/json" and not self.content_type.endswith("+json"):
+            raise UnsupportedMediaType(f"expected application/json, got {self.content_type}")
+        if not self.body:
+            raise InvalidInput("request body is empty; a JSON object is expected")
+        try:
+            return json.loads(self.body)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise InvalidInput("request body is not valid JSON", details={"reason": str(exc)}) from None
+
+    def parse_body(self, model: type[ModelT]) -> ModelT:
+        """The JSON body validated against a pydantic model (400 with field errors otherwise)."""
+        return validate(model, self.json())
+
+    def parse_query(self, model: type[ModelT]) -> ModelT:
+        return validate(model, dict(self.query))
+
+
+def validate(model: type[ModelT], data: Any) -> ModelT:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise InvalidInput("request is not valid", details=field_errors(exc)) from None
+
+
+def field_errors(exc: ValidationError) -> list[dict[str, str]]:
+    """Pydantic errors as `{field, message}` pairs, without echoing the submitted values back."""
+    return [
+        {"field": ".".join(str(p) for p in err["loc"]) or "body", "message": err["msg"]} for err in exc.errors()
+    ]
