@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Set up and run PACT locally: Azurite (data under .pact/), the SQLite database migrated and seeded
+# with an admin and demo data, and devhost serving the Functions app and the web UI on one origin.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/setup.sh run
+[ -f local.settings.json ] || { cp local.settings.example.json local.settings.json; echo "run: wrote local.settings.json"; }
+mkdir -p .pact/azurite
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+children=()
+cleanup() { for pid in "${children[@]}"; do kill "$pid" 2>/dev/null || true; done; }
+trap cleanup EXIT INT TERM
+
+if port_open 10000 && port_open 10001; then
+  echo "run: using the Azurite already listening on 10000/10001"
+else
+  echo "run: starting Azurite (data in .pact/azurite, log in .pact/azurite.log)"
+  node_modules/.bin/azurite --silent --skipApiVersionCheck --loose --location .pact/azurite \
+    --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 > .pact/azurite.log 2>&1 &
+  children+=($!)
+  for _ in $(seq 100); do port_open 10000 && port_open 10001 && break; sleep 0.1; done
+fi
+
+# Redis is optional (an in-process fallback exists) but the default settings use the local server.
+if grep -q '"PACT_REDIS_URL": "redis://127.0.0.1:6379' local.settings.json && ! port_open 6379; then
+  command -v redis-server >/dev/null && scripts/services.sh >/dev/null || echo "run: Redis is not running; rate limits fall back to in-process"
+fi
+
+.venv/bin/pact db upgrade
+.venv/bin/pact seed --demo
+
+port=${PACT_PORT:-7071}
+echo
+echo "PACT is starting on http://127.0.0.1:${port}/  (API: http://127.0.0.1:${port}/api/v1/health)"
+echo
+.venv/bin/python -m devhost --port "$port" &
+children+=($!)
+wait "${children[-1]}"

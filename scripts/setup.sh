@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Prepare this machine for PACT: Debian packages (when root), the Python virtual environment and the
+# Node tools. Idempotent and quick when nothing changed.   usage: scripts/setup.sh run|test
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+profile=${1:-run}
+PYTHON=${PYTHON:-python3}
+
+# tesseract: OCR for templates and scans. chromium: the browser the UI tests drive (Playwright's own
+# browser download cannot work on our machines, so tests use Debian's).
+packages="tesseract-ocr tesseract-ocr-eng"
+[ "$profile" = test ] && packages="$packages chromium"
+
+missing=""
+for package in $packages; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing="$missing $package"
+done
+if [ -n "$missing" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "setup: installing Debian packages:$missing"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+  else
+    echo "setup: PACT needs these Debian packages:$missing" >&2
+    echo "setup: install them with: sudo apt-get install -y$missing" >&2
+    exit 1
+  fi
+fi
+
+# Python: a virtual environment, reinstalled only when the requirement files change.
+stamp=.venv/.pact-requirements
+wanted=$(cat requirements.txt requirements-dev.txt pyproject.toml | sha256sum | cut -d' ' -f1)
+if [ ! -x .venv/bin/python ]; then
+  echo "setup: creating .venv"
+  "$PYTHON" -m venv .venv
+fi
+if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
+  echo "setup: installing Python packages"
+  .venv/bin/python -m pip install -q --upgrade pip
+  .venv/bin/python -m pip install -q -r requirements-dev.txt
+  .venv/bin/python -m pip install -q --no-deps -e .
+  echo "$wanted" > "$stamp"
+fi
+
+# Node: Azurite (pinned in package-lock.json).
+node_stamp=node_modules/.pact-lock
+wanted_node=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ "$(cat "$node_stamp" 2>/dev/null)" != "$wanted_node" ]; then
+  echo "setup: installing Node packages"
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "$wanted_node" > "$node_stamp"
+fi

@@ -1,0 +1,56 @@
+"""Azure drops every function silently when function_app.py fails to import or index, so prove it
+imports and indexes exactly the expected functions: in-process, and in a clean virtual environment
+with nothing but requirements.txt and no settings at all."""
+
+import json
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+# Every function the app must expose, with its trigger. A new function is added here on purpose.
+EXPECTED = {
+    "health": "httpTrigger",
+    "openapi": "httpTrigger",
+    "purge_temp": "timerTrigger",
+}
+
+INDEX_SCRIPT = """
+import json, function_app
+functions = function_app.app.get_functions()
+print(json.dumps({f.get_function_name(): f.get_trigger().get_binding_name() for f in functions}))
+"""
+
+
+def index_in(python: str) -> dict[str, str]:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("PACT_", "AzureWebJobs", "COV_", "COVERAGE"))}
+    environ["PYTHONPATH"] = str(REPO)
+    result = subprocess.run(
+        [python, "-c", INDEX_SCRIPT], cwd=REPO, env=environ, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_every_expected_function_is_indexed_without_any_settings():
+    assert index_in(sys.executable) == EXPECTED
+
+
+@pytest.mark.slow
+def test_a_clean_environment_with_only_requirements_txt_indexes_every_function(tmp_path):
+    env_dir = tmp_path / "venv"
+    venv.create(env_dir, with_pip=True)
+    python = str(env_dir / "bin" / "python")
+    install = subprocess.run(
+        [python, "-m", "pip", "install", "-q", "--disable-pip-version-check", "-r", str(REPO / "requirements.txt")],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert install.returncode == 0, install.stderr[-2000:]
+    assert index_in(python) == EXPECTED
