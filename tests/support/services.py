@@ -66,6 +66,7 @@ class Azurite:
 
     def start(self) -> None:
         self.location.mkdir(parents=True, exist_ok=True)
+        self._log = (self.location / "azurite.log").open("ab")
         self.process = subprocess.Popen(
             [
                 str(AZURITE_BIN), "--silent", "--skipApiVersionCheck", "--loose",
@@ -75,7 +76,7 @@ class Azurite:
                 "--tableHost", "127.0.0.1", "--tablePort", str(self.table_port),
             ],
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=self._log,
             start_new_session=True,
         )
         for port in (self.blob_port, self.queue_port):
@@ -91,6 +92,8 @@ class Azurite:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        if getattr(self, "_log", None):
+            self._log.close()
 
 
 def start_azurite(location: Path) -> Azurite:
