@@ -9,7 +9,16 @@ import azure.functions as func
 
 from functions import lifecycle, system
 
-app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
+BLUEPRINTS = (system.bp, lifecycle.bp)
 
-for blueprint in (system.bp, lifecycle.bp):
-    app.register_functions(blueprint)
+
+def build_app() -> func.FunctionApp:
+    """A FunctionApp with every capability's blueprint (tools that index it call this for a fresh one:
+    `get_functions()` may run only once per app object)."""
+    function_app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
+    for blueprint in BLUEPRINTS:
+        function_app.register_functions(blueprint)
+    return function_app
+
+
+app = build_app()

@@ -1,0 +1,29 @@
+"""${message}
+
+Revision ID: ${up_revision}
+Revises: ${down_revision | comma,n}
+Create Date: ${create_date}
+
+Every table names its schema (schema="core", ...); SQLite's engine maps schemas away, so raw
+SQL given to op.execute() must not name one: build statements from sa.Table objects instead.
+Data rows use literal values only (no Python clock, no random ids), so `pact sql` stays stable.
+Run `pact sql` after adding a migration, and commit sql/ with it.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+${imports if imports else ""}
+revision = ${repr(up_revision)}
+down_revision = ${repr(down_revision)}
+branch_labels = ${repr(branch_labels)}
+depends_on = ${repr(depends_on)}
+
+
+def upgrade() -> None:
+    ${upgrades if upgrades else "pass"}
+
+
+def downgrade() -> None:
+    ${downgrades if downgrades else "pass"}

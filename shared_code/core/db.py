@@ -1,0 +1,111 @@
+"""Engines and sessions for the three databases PACT runs on: SQLite, PostgreSQL and MSSQL.
+
+One database holds eight schemas. SQLite has no schemas, so its engine translates every schema
+to none (`schema_translate_map`) and the tables share one namespace: table names are unique across
+schemas for that reason. The only other dialect differences are connection settings, made here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import StaticPool
+from sqlalchemy.sql.compiler import DDLCompiler
+
+SCHEMAS: tuple[str, ...] = ("core", "doc", "acs", "idm", "returns", "esig", "workflow", "analytics")
+
+# SQLite: every schema is the main database.
+SQLITE_SCHEMA_MAP: dict[str | None, str | None] = dict.fromkeys(SCHEMAS)
+
+SQLITE_BUSY_TIMEOUT_MS = 5000
+
+
+class UnsupportedDatabaseError(ValueError):
+    """The URL names a database PACT does not run on, or whose driver is not installed."""
+
+
+def create_engine(url: str | URL, *, echo: bool = False) -> Engine:
+    """An engine for `url`, configured for its dialect; nothing connects until first use."""
+    url = make_url(url)
+    backend = url.get_backend_name()
+    try:
+        if backend == "sqlite":
+            return _sqlite_engine(url, echo=echo)
+        if backend == "postgresql":
+            return sa.create_engine(url, echo=echo, pool_pre_ping=True)
+        if backend == "mssql":
+            return sa.create_engine(url, echo=echo, pool_pre_ping=True, fast_executemany=True)
+    except ImportError as exc:  # e.g. pyodbc without the system's unixODBC library
+        raise UnsupportedDatabaseError(f"the {url.drivername} driver cannot be loaded: {exc}") from exc
+    raise UnsupportedDatabaseError(f"unsupported database {backend!r}: use sqlite, postgresql+psycopg or mssql+pyodbc")
+
+
+def create_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions bound to `engine`; objects stay readable after commit (they are handed to responses)."""
+    return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+def is_sqlite(bind: Engine | sa.Connection) -> bool:
+    return bind.dialect.name == "sqlite"
+
+
+def _sqlite_engine(url: URL, *, echo: bool) -> Engine:
+    in_memory = url.database in (None, "", ":memory:")
+    kwargs: dict[str, Any] = {}
+    if in_memory:
+        # One shared connection, or each checkout would see a new, empty database.
+        kwargs.update(poolclass=StaticPool, connect_args={"check_same_thread": False})
+    else:
+        Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(url, echo=echo, **kwargs)
+
+    @event.listens_for(engine, "connect")
+    def _configure(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy emit BEGIN itself: the sqlite3 driver's legacy mode skips it for DDL and
+        # SAVEPOINT, which would break transactional migrations and nested units of work.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        if not in_memory:
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: sa.Connection) -> None:
+        if conn.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
+            conn.exec_driver_sql("BEGIN")
+
+    return engine.execution_options(schema_translate_map=SQLITE_SCHEMA_MAP)
+
+
+@compiles(sa.ForeignKeyConstraint, "sqlite")
+def _sqlite_foreign_key(constraint: sa.ForeignKeyConstraint, compiler: DDLCompiler, **kw: Any) -> str | None:
+    """Keep foreign keys between schemas that the engine maps to the same SQLite database.
+
+    SQLite's DDL compiler drops a foreign key whose tables name different schemas (SQLite cannot
+    reference another attached database), which would silently lose every reference to
+    `core.Tenant` from the other schemas. Under our schema_translate_map they share one database.
+    """
+    local, remote = constraint.elements[0].parent.table, constraint.elements[0].column.table
+    translate = getattr(compiler, "schema_translate_map", None) or {}
+    if translate.get(local.schema, local.schema) == translate.get(remote.schema, remote.schema):
+        return DDLCompiler.visit_foreign_key_constraint(compiler, constraint, **kw)
+    return compiler.visit_foreign_key_constraint(constraint, **kw)
+
+
+def flatten_schemas(metadata: sa.MetaData) -> sa.MetaData:
+    """A copy of `metadata` with every table in the default schema: the tables as SQLite holds them.
+
+    For comparing models with a SQLite database (reflection knows nothing of schema_translate_map).
+    """
+    flat = sa.MetaData(naming_convention=metadata.naming_convention)
+    for table in metadata.sorted_tables:
+        table.to_metadata(flat, schema=None, referred_schema_fn=lambda *_: sa.BLANK_SCHEMA)
+    return flat
