@@ -30,11 +30,25 @@ if grep -q '"PACT_REDIS_URL": "redis://127.0.0.1:6379' local.settings.json && ! 
 fi
 
 .venv/bin/pact db upgrade
-.venv/bin/pact seed --demo
+seed_output=$(.venv/bin/pact seed --demo)
+echo "$seed_output"
+# A generated admin password is printed once by `pact seed`; keep it (owner-only) so every later
+# `make run` can show it again. Setting PACT_ADMIN_PASSWORD avoids generating one.
+generated=$(printf '%s\n' "$seed_output" | sed -n 's/^admin password: //p')
+if [ -n "$generated" ]; then
+  (umask 077; printf '%s\n' "$generated" > .pact/admin-password)
+fi
+admin_email=$(printf '%s\n' "$seed_output" | sed -n 's/^admin: \([^ ]*\).*/\1/p')
+if [ -f .pact/admin-password ]; then
+  admin_password=$(cat .pact/admin-password)
+else
+  admin_password="(PACT_ADMIN_PASSWORD in local.settings.json)"
+fi
 
 port=${PACT_PORT:-7071}
 echo
 echo "PACT is starting on http://127.0.0.1:${port}/  (API: http://127.0.0.1:${port}/api/v1/health)"
+echo "Sign in as ${admin_email} with password ${admin_password}"
 echo
 .venv/bin/python -m devhost --port "$port" &
 children+=($!)

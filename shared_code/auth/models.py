@@ -56,6 +56,9 @@ class User(UUIDPrimaryKey, Timestamped, SoftDeletable, TenantOwned, Base):
     password_hash: Mapped[str | None] = mapped_column(sa.Unicode(255))  # none until an invited user sets one
     status: Mapped[str] = mapped_column(sa.Unicode(20), default="active", server_default="active")
     last_login_at: Mapped[datetime | None]
+    email_verified_at: Mapped[datetime | None]
+    password_changed_at: Mapped[datetime | None]
+    mfa_enabled: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     tenant: Mapped[Tenant] = relationship()
     roles: Mapped[list[Role]] = relationship(secondary="core.UserRole", order_by="Role.name")
@@ -153,3 +156,66 @@ class ApiKey(UUIDPrimaryKey, Timestamped, TenantOwned, Base):
     def is_usable(self, now: datetime | None = None) -> bool:
         now = now or datetime.now(UTC)
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+class RefreshToken(UUIDPrimaryKey, TenantOwned, Base):
+    """One refresh token of a sign-in session. Only its SHA-256 is kept.
+
+    Tokens rotate on every use: the used one records `used_at` and its successor. Presenting a used
+    token again means it was stolen, so the whole `family` (the sign-in session) is revoked.
+    """
+
+    __tablename__ = "RefreshToken"
+    __table_args__ = (sa.Index(None, "userId", "familyId"), {"schema": "core"})
+
+    user_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("core.User.id", ondelete="CASCADE"))
+    family_id: Mapped[uuid.UUID]
+    token_hash: Mapped[str] = mapped_column(sa.Unicode(64), unique=True)
+    issued_at: Mapped[datetime] = mapped_column(server_default=utcnow())
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+    replaced_by_id: Mapped[uuid.UUID | None]
+    ip: Mapped[str | None] = mapped_column(sa.Unicode(45))
+    user_agent: Mapped[str | None] = mapped_column(sa.Unicode(300))
+
+
+ONE_TIME_PURPOSES = ("invitation", "email_verification", "password_reset")
+
+
+class OneTimeToken(UUIDPrimaryKey, TenantOwned, Base):
+    """A single-use, expiring token sent by e-mail (invitation, e-mail verification, password reset)."""
+
+    __tablename__ = "OneTimeToken"
+    __table_args__ = (check_one_of("purpose", ONE_TIME_PURPOSES), sa.Index(None, "userId", "purpose"), {"schema": "core"})
+
+    user_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("core.User.id", ondelete="CASCADE"))
+    purpose: Mapped[str] = mapped_column(sa.Unicode(30))
+    token_hash: Mapped[str] = mapped_column(sa.Unicode(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(server_default=utcnow())
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+class MfaCredential(TenantOwned, Base):
+    """A user's TOTP secret, encrypted at rest. `confirmed_at` is set by the first valid code."""
+
+    __tablename__ = "MfaCredential"
+    __table_args__ = {"schema": "core"}
+
+    user_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("core.User.id", ondelete="CASCADE"), primary_key=True)
+    secret_encrypted: Mapped[str] = mapped_column(sa.Unicode(500))
+    created_at: Mapped[datetime] = mapped_column(server_default=utcnow())
+    confirmed_at: Mapped[datetime | None]
+    last_used_step: Mapped[int | None] = mapped_column(sa.BigInteger)  # refuses a replayed code
+
+
+class RecoveryCode(UUIDPrimaryKey, TenantOwned, Base):
+    """A single-use MFA recovery code; only its hash is kept."""
+
+    __tablename__ = "RecoveryCode"
+    __table_args__ = (sa.Index(None, "userId"), {"schema": "core"})
+
+    user_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("core.User.id", ondelete="CASCADE"))
+    code_hash: Mapped[str] = mapped_column(sa.Unicode(64))
+    used_at: Mapped[datetime | None]

@@ -70,6 +70,44 @@ class Settings(BaseModel):
     key_vault_url: str | None = Field(None, alias="PACT_KEY_VAULT_URL")
     max_upload_bytes: int = Field(200 * 1024 * 1024, alias="PACT_MAX_UPLOAD_BYTES", gt=0)
     hosted_in_azure: bool = False  # App Service sets WEBSITE_INSTANCE_ID on every instance
+    # Identity and access. PACT_JWT_KEYS: "kid:secret[,kid:secret...]"; the first signs, all verify.
+    jwt_keys: SecretStr | None = Field(None, alias="PACT_JWT_KEYS")
+    access_token_ttl: int = Field(900, alias="PACT_ACCESS_TOKEN_TTL_SECONDS", ge=60, le=3600)
+    refresh_token_ttl: int = Field(14 * 86400, alias="PACT_REFRESH_TOKEN_TTL_SECONDS", ge=3600)
+    encryption_key: SecretStr | None = Field(None, alias="PACT_ENCRYPTION_KEY")  # Fernet key for secrets at rest
+    lockout_threshold: int = Field(5, alias="PACT_LOCKOUT_THRESHOLD", ge=1)
+    lockout_window: int = Field(900, alias="PACT_LOCKOUT_WINDOW_SECONDS", ge=60)
+    rate_limit_per_ip: int = Field(600, alias="PACT_RATE_LIMIT_PER_IP", ge=1)  # requests a minute
+    rate_limit_per_user: int = Field(1200, alias="PACT_RATE_LIMIT_PER_USER", ge=1)
+    rate_limit_per_api_key: int = Field(3000, alias="PACT_RATE_LIMIT_PER_API_KEY", ge=1)
+    login_rate_limit_per_ip: int = Field(30, alias="PACT_LOGIN_RATE_LIMIT_PER_IP", ge=1)
+
+    @field_validator("jwt_keys")
+    @classmethod
+    def _key_ring(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        for entry in value.get_secret_value().split(","):
+            kid, _, secret = entry.strip().partition(":")
+            if not kid or len(secret) < 32:
+                raise ValueError("must be 'kid:secret' pairs separated by commas, each secret at least 32 characters")
+        return value
+
+    @field_validator("encryption_key")
+    @classmethod
+    def _fernet_key(cls, value: SecretStr | None) -> SecretStr | None:
+        import base64
+        import binascii
+
+        if value is None:
+            return None
+        try:
+            raw = base64.urlsafe_b64decode(value.get_secret_value().encode())
+        except (binascii.Error, ValueError):
+            raw = b""
+        if len(raw) != 32:
+            raise ValueError("must be a Fernet key: 32 bytes, url-safe base64 (pact keygen makes one)")
+        return value
 
     @field_validator("log_level")
     @classmethod
@@ -121,6 +159,10 @@ class Settings(BaseModel):
             raise ConfigError("PACT_DATABASE_URL must be set in production (the SQLite default is for development)")
         if self.admin_password is not None and self.admin_password.get_secret_value().lower() in _PLACEHOLDERS:
             raise ConfigError("PACT_ADMIN_PASSWORD holds a placeholder value; set a real secret")
+        if self.jwt_keys is None:
+            raise ConfigError("PACT_JWT_KEYS must be set in production (the keys that sign access tokens)")
+        if self.encryption_key is None:
+            raise ConfigError("PACT_ENCRYPTION_KEY must be set in production (it encrypts MFA secrets at rest)")
 
 
 def _storage_from_environ(environ: Mapping[str, str]) -> StorageSettings:
