@@ -85,10 +85,11 @@ def api_route(
         registry.add(spec)
 
         def entry(req: func.HttpRequest) -> func.HttpResponse:
+            from shared_code.auth.authn import RequestAuthorizer
             from shared_code.core.runtime import started_container
 
-            started_container()
-            return to_http_response(dispatch.handle(spec, handler, to_api_request(req)))
+            authorize = RequestAuthorizer(started_container())
+            return to_http_response(dispatch.handle(spec, handler, to_api_request(req), authorize))
 
         entry.__name__ = name
         bp.function_name(name)(bp.route(route=route, methods=list(spec.methods), auth_level=func.AuthLevel.ANONYMOUS)(entry))

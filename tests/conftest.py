@@ -9,6 +9,8 @@ import pytest
 
 from tests.support import services
 
+pytest_plugins = ["tests.support.smtp"]
+
 
 @pytest.fixture(scope="session")
 def azurite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[services.Azurite]:

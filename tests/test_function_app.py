@@ -18,6 +18,15 @@ EXPECTED = {
     "health": "httpTrigger",
     "openapi": "httpTrigger",
     "purge_temp": "timerTrigger",
+    "auth_login": "httpTrigger",
+    "auth_mfa_verify": "httpTrigger",
+    "auth_mfa_setup": "httpTrigger",
+    "auth_mfa_setup_confirm": "httpTrigger",
+    "auth_mfa_enrol": "httpTrigger",
+    "auth_mfa_enrol_confirm": "httpTrigger",
+    "auth_refresh": "httpTrigger",
+    "auth_logout": "httpTrigger",
+    "auth_me": "httpTrigger",
 }
 
 INDEX_SCRIPT = """

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import sessionmaker
 
     from shared_code.core.cache import KeyValueStore
+    from shared_code.core.mail import Mailer
     from shared_code.core.storage import BlobStore, QueueStore
     from shared_code.core.uow import UnitOfWork
 
@@ -72,6 +73,30 @@ class Container:
         from shared_code.core.cache import connect_cache
 
         return connect_cache(self.settings.redis_url)
+
+    @cached_property
+    def mailer(self) -> Mailer:
+        from shared_code.core.mail import build_mailer
+
+        return build_mailer(self.settings)
+
+    @cached_property
+    def key_ring(self):
+        from shared_code.auth.tokens import KeyRing
+
+        return KeyRing.from_setting(self.settings.jwt_keys)
+
+    @cached_property
+    def rate_limiter(self):
+        from shared_code.auth.limits import RateLimiter
+
+        return RateLimiter(self.cache)
+
+    @cached_property
+    def lockout(self):
+        from shared_code.auth.limits import Lockout
+
+        return Lockout(self.cache, threshold=self.settings.lockout_threshold, window=self.settings.lockout_window)
 
     def ensure_storage(self) -> None:
         """Create every container and queue that is missing (idempotent)."""

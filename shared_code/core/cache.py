@@ -12,11 +12,17 @@ from typing import Protocol
 
 from pydantic import SecretStr
 
+from shared_code.core.errors import Unavailable
+
 
 class KeyValueStore(Protocol):
     kind: str
 
     def get(self, key: str) -> bytes | None: ...
+
+    def get_many(self, keys: list[str]) -> list[bytes | None]:
+        """Several keys in one round trip."""
+        ...
 
     def set(self, key: str, value: bytes | str, *, ttl_seconds: int | None = None) -> None: ...
 
@@ -36,15 +42,23 @@ class KeyValueStore(Protocol):
 
 
 class RedisStore:
+    """Redis behind the store interface; a Redis failure surfaces as `Unavailable` (a 503), never a 500."""
+
     kind = "redis"
 
     def __init__(self, url: str) -> None:
         import redis
 
-        self._client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2, health_check_interval=30)
+        self._client = _Guarded(
+            redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2, health_check_interval=30),
+            redis.RedisError,
+        )
 
     def get(self, key: str) -> bytes | None:
         return self._client.get(key)
+
+    def get_many(self, keys: list[str]) -> list[bytes | None]:
+        return self._client.mget(keys)
 
     def set(self, key: str, value: bytes | str, *, ttl_seconds: int | None = None) -> None:
         self._client.set(key, value, ex=ttl_seconds)
@@ -53,10 +67,7 @@ class RedisStore:
         self._client.delete(key)
 
     def incr(self, key: str, *, ttl_seconds: int) -> int:
-        pipe = self._client.pipeline()
-        pipe.incr(key)
-        pipe.expire(key, ttl_seconds, nx=True)
-        count, _ = pipe.execute()
+        count, _ = self._client.incr_with_expiry(key, ttl_seconds)
         return int(count)
 
     def ttl(self, key: str) -> int | None:
@@ -68,6 +79,37 @@ class RedisStore:
 
     def close(self) -> None:
         self._client.close()
+
+
+class _Guarded:
+    """Wraps a Redis client so that its errors become `Unavailable`, naming Redis but not its URL."""
+
+    def __init__(self, client, error_type: type[Exception]) -> None:
+        self._client = client
+        self._error_type = error_type
+
+    def __getattr__(self, name: str):
+        method = getattr(self._client, name)
+
+        def call(*args, **kwargs):
+            try:
+                return method(*args, **kwargs)
+            except self._error_type as exc:
+                raise Unavailable(f"the cache (Redis) is unavailable: {type(exc).__name__}") from None
+
+        return call
+
+    def incr_with_expiry(self, key: str, ttl_seconds: int):
+        def run():
+            pipe = self._client.pipeline()
+            pipe.incr(key)
+            pipe.expire(key, ttl_seconds, nx=True)
+            return pipe.execute()
+
+        try:
+            return run()
+        except self._error_type as exc:
+            raise Unavailable(f"the cache (Redis) is unavailable: {type(exc).__name__}") from None
 
 
 class MemoryStore:
@@ -91,6 +133,9 @@ class MemoryStore:
         with self._lock:
             item = self._live(key)
             return item[0] if item else None
+
+    def get_many(self, keys: list[str]) -> list[bytes | None]:
+        return [self.get(key) for key in keys]
 
     def set(self, key: str, value: bytes | str, *, ttl_seconds: int | None = None) -> None:
         data = value.encode() if isinstance(value, str) else value

@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from enum import Enum
+from email.utils import parseaddr
+from enum import Enum, StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,12 @@ class Environment(str, Enum):
     DEVELOPMENT = "development"
     TEST = "test"
     PRODUCTION = "production"
+
+
+class SmtpSecurity(StrEnum):
+    STARTTLS = "starttls"  # plain connect, then STARTTLS (submission, port 587)
+    SSL = "ssl"  # implicit TLS from the first byte (port 465)
+    NONE = "none"  # no encryption: a local catcher in development only
 
 
 class StorageSettings(BaseModel):
@@ -69,6 +76,14 @@ class Settings(BaseModel):
     appinsights_connection_string: SecretStr | None = Field(None, alias="APPLICATIONINSIGHTS_CONNECTION_STRING")
     key_vault_url: str | None = Field(None, alias="PACT_KEY_VAULT_URL")
     max_upload_bytes: int = Field(200 * 1024 * 1024, alias="PACT_MAX_UPLOAD_BYTES", gt=0)
+    smtp_host: str | None = Field(None, alias="PACT_SMTP_HOST")  # unset: mail is logged as not sent
+    smtp_port: int = Field(587, alias="PACT_SMTP_PORT", gt=0, lt=65536)
+    smtp_security: SmtpSecurity = Field(SmtpSecurity.STARTTLS, alias="PACT_SMTP_SECURITY")
+    smtp_username: str | None = Field(None, alias="PACT_SMTP_USERNAME")
+    smtp_password: SecretStr | None = Field(None, alias="PACT_SMTP_PASSWORD")
+    smtp_timeout: float = Field(10.0, alias="PACT_SMTP_TIMEOUT", gt=0)
+    mail_from: str = Field("PACT <no-reply@pact.local>", alias="PACT_MAIL_FROM")
+    public_url: str = Field("http://127.0.0.1:7071", alias="PACT_PUBLIC_URL", pattern=r"^https?://[^\s/?#]+(/[^\s?#]*)?$")
     hosted_in_azure: bool = False  # App Service sets WEBSITE_INSTANCE_ID on every instance
     # Identity and access. PACT_JWT_KEYS: "kid:secret[,kid:secret...]"; the first signs, all verify.
     jwt_keys: SecretStr | None = Field(None, alias="PACT_JWT_KEYS")
@@ -133,6 +148,24 @@ class Settings(BaseModel):
             raise ValueError("must be a sqlite://, postgresql:// or mssql+pyodbc:// URL")
         return value
 
+    @field_validator("mail_from")
+    @classmethod
+    def _mail_from_is_an_address(cls, value: str) -> str:
+        _, address = parseaddr(value)
+        local, _, domain = address.partition("@")
+        if not local or not domain or "\n" in value or "\r" in value:
+            raise ValueError("must be an address, e.g. 'PACT <no-reply@example.org>'")
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _no_trailing_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @property
+    def mail_enabled(self) -> bool:
+        return self.smtp_host is not None
+
     @property
     def is_production(self) -> bool:
         return self.environment is Environment.PRODUCTION
@@ -149,6 +182,7 @@ class Settings(BaseModel):
             settings = cls.model_validate(values)
         except ValidationError as exc:
             raise ConfigError(_describe(exc)) from None
+        settings._check_smtp()
         settings._refuse_placeholders()
         return settings
 
@@ -163,6 +197,16 @@ class Settings(BaseModel):
             raise ConfigError("PACT_JWT_KEYS must be set in production (the keys that sign access tokens)")
         if self.encryption_key is None:
             raise ConfigError("PACT_ENCRYPTION_KEY must be set in production (it encrypts MFA secrets at rest)")
+
+    def _check_smtp(self) -> None:
+        if (self.smtp_username is None) != (self.smtp_password is None):
+            raise ConfigError("PACT_SMTP_USERNAME and PACT_SMTP_PASSWORD must be set together (or neither)")
+        if self.is_production and self.smtp_security is SmtpSecurity.NONE:
+            raise ConfigError("PACT_SMTP_SECURITY=none sends mail and credentials in clear; use starttls or ssl")
+        if self.is_production and self.smtp_password is not None and (
+            self.smtp_password.get_secret_value().lower() in _PLACEHOLDERS
+        ):
+            raise ConfigError("PACT_SMTP_PASSWORD holds a placeholder value; set a real secret")
 
 
 def _storage_from_environ(environ: Mapping[str, str]) -> StorageSettings:

@@ -10,9 +10,9 @@ import time
 from collections.abc import Callable
 
 from shared_code.core.context import correlation_scope
-from shared_code.core.errors import PactError, Unauthenticated
+from shared_code.core.errors import PactError
 from shared_code.core.http.errors import error_response, internal_error_response
-from shared_code.core.http.registry import PUBLIC, RouteSpec
+from shared_code.core.http.registry import RouteSpec
 from shared_code.core.http.request import ApiRequest
 from shared_code.core.http.response import ApiResponse
 
@@ -22,26 +22,12 @@ Handler = Callable[[ApiRequest], ApiResponse]
 Authorizer = Callable[[ApiRequest, str], None]
 
 
-def deny_unless_public(request: ApiRequest, permission: str) -> None:
-    """Fail closed: until an authenticator is installed, only PUBLIC routes are reachable."""
-    if permission != PUBLIC:
-        raise Unauthenticated("authentication required")
-
-
-_authorizer: Authorizer = deny_unless_public
-
-
-def install_authorizer(authorizer: Authorizer) -> None:
-    """Set how requests are authenticated and checked against a route's permission (done once at start)."""
-    global _authorizer
-    _authorizer = authorizer
-
-
-def handle(spec: RouteSpec, handler: Handler, request: ApiRequest) -> ApiResponse:
+def handle(spec: RouteSpec, handler: Handler, request: ApiRequest, authorize: Authorizer) -> ApiResponse:
+    """Run one request: `authorize(request, permission)` must raise to refuse (and sets the principal)."""
     with correlation_scope(request.correlation_id) as correlation_id:
         started = time.perf_counter()
         try:
-            _authorizer(request, spec.permission)
+            authorize(request, spec.permission)
             response = handler(request)
         except PactError as exc:
             response = error_response(exc)

@@ -47,8 +47,10 @@ class ApiRequest:
 
     @property
     def client_ip(self) -> str | None:
+        # The last hop is the one Azure's front end appended; earlier entries are the client's say-so.
         forwarded = self.headers.get("x-forwarded-for", "")
-        return forwarded.split(",", 1)[0].strip() or None
+        last = forwarded.rsplit(",", 1)[-1].strip()
+        return last.rsplit(":", 1)[0] if last.count(":") == 1 else (last or None)
 
     def json(self) -> Any:
         """The body parsed as JSON; malformed JSON is a validation error, a non-JSON type a 415."""

@@ -27,6 +27,11 @@ def body(response) -> dict:
     return json.loads(response.body)
 
 
+def deny_unless_public(req, permission):
+    if permission != PUBLIC:
+        raise errors.Unauthenticated("sign in")
+
+
 def spec(permission=PUBLIC, name="items") -> RouteSpec:
     return RouteSpec(name=name, route="items", methods=("POST",), permission=permission, summary="items")
 
@@ -76,7 +81,7 @@ def test_handler_errors_become_error_envelopes_with_the_correlation_id():
     def handler(req):
         raise errors.RateLimited("slow down", retry_after=7)
 
-    response = dispatch.handle(spec(), handler, request(b"{}"))
+    response = dispatch.handle(spec(), handler, request(b"{}"), deny_unless_public)
     assert response.status == 429
     assert response.headers["Retry-After"] == "7"
     assert response.headers["x-correlation-id"] == "cid-1"
@@ -88,7 +93,7 @@ def test_unexpected_errors_answer_500_without_a_trace(caplog):
         raise RuntimeError("database password is hunter2")
 
     with caplog.at_level(logging.ERROR, logger="pact.http"):
-        response = dispatch.handle(spec(), handler, request(b"{}"))
+        response = dispatch.handle(spec(), handler, request(b"{}"), deny_unless_public)
     text = response.body.decode()
     assert response.status == 500
     assert "hunter2" not in text and "Traceback" not in text and "RuntimeError" not in text
@@ -98,7 +103,7 @@ def test_unexpected_errors_answer_500_without_a_trace(caplog):
 
 def test_routes_needing_a_permission_are_refused_before_the_handler_runs():
     called = []
-    response = dispatch.handle(spec("accounts:read"), lambda req: called.append(1), request(b"{}"))
+    response = dispatch.handle(spec("accounts:read"), lambda req: called.append(1), request(b"{}"), deny_unless_public)
     assert response.status == 401
     assert called == []
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
