@@ -6,6 +6,25 @@ cd "$(dirname "$0")/.."
 
 scripts/setup.sh run
 [ -f local.settings.json ] || { cp local.settings.example.json local.settings.json; echo "run: wrote local.settings.json"; }
+# Local secrets: generated once into local.settings.json (never committed), so sign-in sessions and
+# MFA secrets survive restarts.
+.venv/bin/python - <<'PY'
+import base64, json, secrets
+path = "local.settings.json"
+settings = json.load(open(path))
+values = settings.setdefault("Values", {})
+changed = False
+if not values.get("PACT_JWT_KEYS"):
+    values["PACT_JWT_KEYS"] = f"local-{secrets.token_hex(3)}:{secrets.token_urlsafe(48)}"
+    changed = True
+if not values.get("PACT_ENCRYPTION_KEY"):
+    values["PACT_ENCRYPTION_KEY"] = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+    changed = True
+if changed:
+    with open(path, "w") as handle:
+        json.dump(settings, handle, indent=2)
+    print("run: generated local signing and encryption keys in local.settings.json")
+PY
 mkdir -p .pact/azurite
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
