@@ -24,7 +24,7 @@ from shared_code.auth.models import RefreshToken, Role, Tenant, User
 from shared_code.auth.passwords import hash_password, needs_rehash, verify_password
 from shared_code.auth.principal import Principal
 from shared_code.core.audit import record_audit
-from shared_code.core.errors import NotFound, Unauthenticated
+from shared_code.core.errors import NotFound, PermissionDenied, Unauthenticated
 
 MFA_STEP_TTL = timedelta(minutes=5)
 BAD_CREDENTIALS = "invalid email or password"
@@ -250,6 +250,8 @@ def logout(app, *, principal: Principal, refresh_token: str | None, client: Clie
 
 def describe_me(app, principal: Principal) -> dict:
     """The signed-in user, tenant, roles and flat permission list the UI builds its menus from."""
+    if not principal.is_user:
+        raise PermissionDenied("this describes people; an API key has no profile")
     with app.unit_of_work(tenant_id=principal.tenant_id) as uow:
         user = load_user(uow.session, id=principal.id)
         if user is None:
