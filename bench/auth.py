@@ -42,18 +42,20 @@ def main() -> None:
     database = f"sqlite:///{workdir / 'pact.db'}"
     migrate.upgrade(database)
     email, password = f"bench-{uuid.uuid4().hex[:8]}@example.com", "correct horse battery staple 42"
-    app = Container.from_environ({
-        "AzureWebJobsStorage": "UseDevelopmentStorage=true",
-        "PACT_DATABASE_URL": database,
-        "PACT_REDIS_URL": args.redis,
-        "PACT_JWT_KEYS": f"bench:{uuid.uuid4().hex}{uuid.uuid4().hex}",
-        "PACT_ENCRYPTION_KEY": Fernet.generate_key().decode(),
-        "PACT_ADMIN_EMAIL": email,
-        "PACT_ADMIN_PASSWORD": password,
-        "PACT_LOGIN_RATE_LIMIT_PER_IP": "1000000",
-        "PACT_RATE_LIMIT_PER_USER": "1000000",
-        "PACT_RATE_LIMIT_PER_IP": "1000000",
-    })
+    app = Container.from_environ(
+        {
+            "AzureWebJobsStorage": "UseDevelopmentStorage=true",
+            "PACT_DATABASE_URL": database,
+            "PACT_REDIS_URL": args.redis,
+            "PACT_JWT_KEYS": f"bench:{uuid.uuid4().hex}{uuid.uuid4().hex}",
+            "PACT_ENCRYPTION_KEY": Fernet.generate_key().decode(),
+            "PACT_ADMIN_EMAIL": email,
+            "PACT_ADMIN_PASSWORD": password,
+            "PACT_LOGIN_RATE_LIMIT_PER_IP": "1000000",
+            "PACT_RATE_LIMIT_PER_USER": "1000000",
+            "PACT_RATE_LIMIT_PER_IP": "1000000",
+        }
+    )
     seed_defaults(app, app.settings)
     with app.unit_of_work() as uow:  # the bench user signs in without MFA
         from shared_code.auth.models import Tenant
@@ -77,8 +79,11 @@ def main() -> None:
         token = pair.access_token
 
     authorize = RequestAuthorizer(app)
-    request = ApiRequest("GET", "http://localhost/api/v1/accounts", Headers({"Authorization": f"Bearer {token}",
-                                                                            "X-Forwarded-For": "10.1.1.1"}))
+    request = ApiRequest(
+        "GET",
+        "http://localhost/api/v1/accounts",
+        Headers({"Authorization": f"Bearer {token}", "X-Forwarded-For": "10.1.1.1"}),
+    )
     for _ in range(200):  # warm the connection pool and caches
         authorize(request, "accounts:read")
     auth_samples = []
@@ -89,8 +94,10 @@ def main() -> None:
     app.close()
 
     def line(name: str, samples: list[float]) -> str:
-        return (f"{name:<34} median {statistics.median(samples) * 1000:8.3f} ms   "
-                f"p95 {_percentile(samples, 0.95) * 1000:8.3f} ms   n={len(samples)}")
+        return (
+            f"{name:<34} median {statistics.median(samples) * 1000:8.3f} ms   "
+            f"p95 {_percentile(samples, 0.95) * 1000:8.3f} ms   n={len(samples)}"
+        )
 
     print(line("argon2id verify alone", verify_samples))
     print(line("login (verify + session + tokens)", login_samples))

@@ -35,9 +35,12 @@ def main() -> None:
     baseline = timed("pass", args.runs)
     app = timed("import function_app", args.runs)
     print(f"python -c pass:                 median {statistics.median(baseline) * 1000:7.1f} ms")
-    print(f"python -c 'import function_app': median {statistics.median(app) * 1000:7.1f} ms, "
-          f"max {max(app) * 1000:.1f} ms over {args.runs} runs")
-    print(f"import cost alone:              median {(statistics.median(app) - statistics.median(baseline)) * 1000:7.1f} ms")
+    print(
+        f"python -c 'import function_app': median {statistics.median(app) * 1000:7.1f} ms, "
+        f"max {max(app) * 1000:.1f} ms over {args.runs} runs"
+    )
+    cost = statistics.median(app) - statistics.median(baseline)
+    print(f"import cost alone:              median {cost * 1000:7.1f} ms")
 
 
 if __name__ == "__main__":

@@ -14,20 +14,29 @@ from devhost.hostjson import HostJsonError
 
 def parse_args(argv: list[str] | None = None) -> Options:
     parser = argparse.ArgumentParser(prog="python -m devhost", description=__doc__)
-    parser.add_argument("--app-dir", type=Path, default=Path.cwd(),
-                        help="folder holding function_app.py, host.json and local.settings.json (default: cwd)")
+    parser.add_argument(
+        "--app-dir",
+        type=Path,
+        default=Path.cwd(),
+        help="folder holding function_app.py, host.json and local.settings.json (default: cwd)",
+    )
     parser.add_argument("--port", type=int, default=None, help="HTTP port (default: $PACT_PORT, else 7071)")
     parser.add_argument("--host", default="127.0.0.1", help="interface to listen on (default: 127.0.0.1)")
-    parser.add_argument("--web-dir", type=Path, default=None,
-                        help="static files served outside the route prefix (default: APP_DIR/web)")
-    parser.add_argument("--poll-interval", type=float, default=2.0,
-                        help="longest wait between storage polls when idle, in seconds; caps host.json "
-                             "maxPollingInterval (default: 2)")
+    parser.add_argument(
+        "--web-dir", type=Path, default=None, help="static files served outside the route prefix (default: APP_DIR/web)"
+    )
+    parser.add_argument(
+        "--poll-interval",
+        type=float,
+        default=2.0,
+        help="longest wait between storage polls when idle, in seconds; caps host.json maxPollingInterval (default: 2)",
+    )
     args = parser.parse_args(argv)
     if args.poll_interval <= 0:
         parser.error("--poll-interval must be positive")
-    return Options(app_dir=args.app_dir, host=args.host, port=args.port, web_dir=args.web_dir,
-                   poll_interval=args.poll_interval)
+    return Options(
+        app_dir=args.app_dir, host=args.host, port=args.port, web_dir=args.web_dir, poll_interval=args.poll_interval
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -73,6 +73,7 @@ def load_local_settings(app_dir: Path, environ: MutableMapping[str, str]) -> lis
 
 def resolve_settings(text: str, environ: MutableMapping[str, str]) -> str:
     """Replace `%Name%` with the app setting, as the host's name resolver does."""
+
     def setting(match: re.Match[str]) -> str:
         name = match[1]
         if name not in environ:
@@ -101,8 +102,7 @@ def load_app(app_dir: Path, environ: MutableMapping[str, str]) -> func.FunctionR
     return apps[0]
 
 
-def index_functions(app: func.FunctionRegister, app_dir: Path,
-                    environ: MutableMapping[str, str]) -> list[FunctionSpec]:
+def index_functions(app: func.FunctionRegister, app_dir: Path, environ: MutableMapping[str, str]) -> list[FunctionSpec]:
     """Call `get_functions()` once (a second call raises) and keep the functions devhost can trigger."""
     try:
         functions = app.get_functions()
@@ -152,4 +152,3 @@ def describe(spec: FunctionSpec, base_url: str, route_prefix: str) -> str:
         return f"{spec.name}: [{methods}] {base_url}/{route}"
     detail = {"blob": "path", "queue": "queueName", "timer": "schedule"}[spec.kind]
     return f"{spec.name}: {binding['type']} ({detail}: {binding.get(detail)})"
-

@@ -79,23 +79,33 @@ class _Outcome(enum.Enum):
 class BlobListener:
     """One poller per blob-triggered function."""
 
-    def __init__(self, spec: FunctionSpec, account: StorageAccount, options: QueueOptions, invoker: Invoker,
-                 stop: threading.Event, max_poll_seconds: float, host_id: str):
+    def __init__(
+        self,
+        spec: FunctionSpec,
+        account: StorageAccount,
+        options: QueueOptions,
+        invoker: Invoker,
+        stop: threading.Event,
+        max_poll_seconds: float,
+        host_id: str,
+    ):
         self.spec, self.options, self.invoker, self.stop, self.host_id = spec, options, invoker, stop, host_id
         self.path = parse_blob_path(spec.binding["path"])
         self.container = account.blobs.get_container_client(self.path.container)
         self.hosts = account.blobs.get_container_client(HOSTS_CONTAINER)
         self.poison = account.queues.get_queue_client(POISON_QUEUE)
         self.backoff = Backoff(0.1, max_poll_seconds)
-        self._pool = ThreadPoolExecutor(max_workers=min(options.batch_size, 4),
-                                        thread_name_prefix=f"devhost-blob-{spec.name}")
+        self._pool = ThreadPoolExecutor(
+            max_workers=min(options.batch_size, 4), thread_name_prefix=f"devhost-blob-{spec.name}"
+        )
         self._done: set[tuple[str, str]] = set()  # versions known to be receipted: skip without a request
         self._pending: set[tuple[str, str]] = set()
         self._lock = threading.Lock()
 
     def start(self) -> threading.Thread:
-        thread = threading.Thread(target=guarded(self.run, self.spec.name), name=f"devhost-poll-{self.spec.name}",
-                                  daemon=True)
+        thread = threading.Thread(
+            target=guarded(self.run, self.spec.name), name=f"devhost-poll-{self.spec.name}", daemon=True
+        )
         thread.start()
         return thread
 
@@ -154,7 +164,8 @@ class BlobListener:
 
     def _receipt(self, name: str, etag: str) -> BlobClient:
         return self.hosts.get_blob_client(
-            f"blobreceipts/{self.host_id}/{self.spec.function_id}/{etag}/{self.path.container}/{name}")
+            f"blobreceipts/{self.host_id}/{self.spec.function_id}/{etag}/{self.path.container}/{name}"
+        )
 
     def _process_version(self, name: str, etag: str) -> _Outcome:
         receipt = self._receipt(name, etag)
@@ -194,8 +205,13 @@ class BlobListener:
                 return _Outcome.DONE  # gone or replaced: the host skips a version that is no longer current
             blob_type = _blob_type(download.properties)
             stream = func.blob.InputStream(
-                data=data, name=f"{self.path.container}/{name}", uri=blob.url, length=download.properties.size,
-                blob_properties=_properties(download.properties), metadata=dict(download.properties.metadata or {}))
+                data=data,
+                name=f"{self.path.container}/{name}",
+                uri=blob.url,
+                length=download.properties.size,
+                blob_properties=_properties(download.properties),
+                metadata=dict(download.properties.metadata or {}),
+            )
             reason = f"blob {self.path.container}/{name}, etag {etag}, attempt {attempt} of {attempts}"
             try:
                 self.invoker.invoke(self.spec, stream, reason=reason)
@@ -207,14 +223,26 @@ class BlobListener:
         return _Outcome.DONE
 
     def _send_to_poison(self, name: str, etag: str, blob_type: str) -> None:
-        message = json.dumps({
-            "Type": "BlobTrigger", "FunctionId": self.spec.function_id, "BlobType": blob_type,
-            "ContainerName": self.path.container, "BlobName": name, "ETag": etag,
-        }, separators=(",", ":"))
+        message = json.dumps(
+            {
+                "Type": "BlobTrigger",
+                "FunctionId": self.spec.function_id,
+                "BlobType": blob_type,
+                "ContainerName": self.path.container,
+                "BlobName": name,
+                "ETag": etag,
+            },
+            separators=(",", ":"),
+        )
         if self.options.message_encoding == "base64":
             message = base64.b64encode(message.encode("utf-8")).decode("ascii")
-        log.warning("blob %s/%s failed %d times; moving it to queue '%s'",
-                    self.path.container, name, self.options.max_dequeue_count, POISON_QUEUE)
+        log.warning(
+            "blob %s/%s failed %d times; moving it to queue '%s'",
+            self.path.container,
+            name,
+            self.options.max_dequeue_count,
+            POISON_QUEUE,
+        )
         ensure_queue(self.poison)
         self.poison.send_message(message)
 
@@ -246,10 +274,13 @@ def _properties(props: BlobProperties) -> dict[str, Any]:
     """The blob's properties under the names the host passes to the worker (BlobProperties in .NET)."""
     settings = props.content_settings
     return {
-        "Length": props.size, "ContentLength": props.size, "ContentType": settings.content_type,
+        "Length": props.size,
+        "ContentLength": props.size,
+        "ContentType": settings.content_type,
         "ContentEncoding": settings.content_encoding,
         "ContentMD5": base64.b64encode(settings.content_md5).decode() if settings.content_md5 else None,
-        "ETag": props.etag, "BlobType": _blob_type(props),
+        "ETag": props.etag,
+        "BlobType": _blob_type(props),
         "LastModified": props.last_modified.isoformat() if props.last_modified else None,
         "CreatedOn": props.creation_time.isoformat() if props.creation_time else None,
     }

@@ -61,15 +61,17 @@ def host_id(app_dir: Path, environ: MutableMapping[str, str]) -> str:
 def configure_logging() -> None:
     """Concise lines on stderr: devhost's own as `[devhost]`, the app's as `[app]` with the logger name."""
     devhost_handler = logging.StreamHandler(sys.stderr)
-    devhost_handler.setFormatter(logging.Formatter("[devhost] %(asctime)s.%(msecs)03d %(levelname)s %(message)s",
-                                                   "%H:%M:%S"))
+    devhost_handler.setFormatter(
+        logging.Formatter("[devhost] %(asctime)s.%(msecs)03d %(levelname)s %(message)s", "%H:%M:%S")
+    )
     devhost = logging.getLogger("devhost")
     devhost.handlers[:] = [devhost_handler]
     devhost.setLevel(logging.INFO)
     devhost.propagate = False
     app_handler = logging.StreamHandler(sys.stderr)
-    app_handler.setFormatter(logging.Formatter("[app] %(asctime)s.%(msecs)03d %(levelname)s %(name)s: %(message)s",
-                                               "%H:%M:%S"))
+    app_handler.setFormatter(
+        logging.Formatter("[app] %(asctime)s.%(msecs)03d %(levelname)s %(name)s: %(message)s", "%H:%M:%S")
+    )
     root = logging.getLogger()
     root.handlers[:] = [app_handler]
     root.setLevel(logging.INFO)
@@ -90,16 +92,22 @@ def run(options: Options) -> int:
     specs = index_functions(load_app(app_dir, os.environ), app_dir, os.environ)
     stop = threading.Event()
     invoker = Invoker()
-    server = DevhostHTTPServer((options.host, port), HttpApp(
-        [s for s in specs if s.kind == "http"], config.route_prefix, invoker, StaticFiles(web_dir)))
+    server = DevhostHTTPServer(
+        (options.host, port),
+        HttpApp([s for s in specs if s.kind == "http"], config.route_prefix, invoker, StaticFiles(web_dir)),
+    )
     shown_host = "localhost" if options.host in ("127.0.0.1", "0.0.0.0", "::") else options.host  # noqa: S104
     base_url = f"http://{shown_host}:{port}"
     _print_listing(specs, base_url, config.route_prefix)
     listeners = _listeners(specs, config, invoker, stop, options.poll_interval, host_id(app_dir, os.environ))
     threads = [listener.start() for listener in listeners]
     server.start()
-    log.info("Host started: listening on %s (route prefix /%s, static files from %s)", base_url,
-             config.route_prefix, web_dir if web_dir.is_dir() else "nowhere")
+    log.info(
+        "Host started: listening on %s (route prefix /%s, static files from %s)",
+        base_url,
+        config.route_prefix,
+        web_dir if web_dir.is_dir() else "nowhere",
+    )
     _wait_for_signal(stop)
     log.info("stopping: no new invocations; waiting up to %.0fs for running ones", SHUTDOWN_GRACE_SECONDS)
     server.shutdown()
@@ -113,8 +121,14 @@ def run(options: Options) -> int:
     return 0
 
 
-def _listeners(specs: list[FunctionSpec], config: HostConfig, invoker: Invoker, stop: threading.Event,
-               poll_interval: float, hid: str) -> list[Listener]:
+def _listeners(
+    specs: list[FunctionSpec],
+    config: HostConfig,
+    invoker: Invoker,
+    stop: threading.Event,
+    poll_interval: float,
+    hid: str,
+) -> list[Listener]:
     accounts = Accounts()
     max_poll = min(poll_interval, config.queues.max_polling_interval.total_seconds()) or poll_interval
     listeners: list[Listener] = []
@@ -122,11 +136,17 @@ def _listeners(specs: list[FunctionSpec], config: HostConfig, invoker: Invoker, 
     for spec in specs:
         try:
             if spec.kind == "queue":
-                listeners.append(QueueListener(spec, accounts.get(spec.binding.get("connection")), config.queues,
-                                               invoker, stop, max_poll))
+                listeners.append(
+                    QueueListener(
+                        spec, accounts.get(spec.binding.get("connection")), config.queues, invoker, stop, max_poll
+                    )
+                )
             elif spec.kind == "blob":
-                listeners.append(BlobListener(spec, accounts.get(spec.binding.get("connection")), config.queues,
-                                              invoker, stop, max_poll, hid))
+                listeners.append(
+                    BlobListener(
+                        spec, accounts.get(spec.binding.get("connection")), config.queues, invoker, stop, max_poll, hid
+                    )
+                )
             elif spec.kind == "timer":
                 listeners.append(TimerListener(spec, invoker, stop, monitor))
         except (StorageConnectionError, BlobPathError, ScheduleError) as exc:

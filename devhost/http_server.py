@@ -59,8 +59,9 @@ class DevhostHTTPServer(ThreadingHTTPServer):
         super().__init__(address, _Handler)
 
     def start(self) -> threading.Thread:
-        thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.2},
-                                  name="devhost-http", daemon=True)
+        thread = threading.Thread(
+            target=self.serve_forever, kwargs={"poll_interval": 0.2}, name="devhost-http", daemon=True
+        )
         thread.start()
         return thread
 
@@ -138,8 +139,9 @@ class _Handler(BaseHTTPRequestHandler):
         )
         reason = f"{self.command} {urlsplit(self.path).path}"
         try:
-            result = self.server.app.invoker.invoke(spec, request, reason=reason,
-                                                    trace_parent=self.headers.get("traceparent", ""))
+            result = self.server.app.invoker.invoke(
+                spec, request, reason=reason, trace_parent=self.headers.get("traceparent", "")
+            )
         except InvocationFailed:
             self._send(500)  # the host never puts the exception in the response
             return
@@ -148,8 +150,11 @@ class _Handler(BaseHTTPRequestHandler):
         elif isinstance(result, func.HttpResponse):
             self._send(result.status_code, result.get_body(), _response_headers(result))
         else:
-            log.error("Functions.%s returned %s, not an HttpResponse (the worker fails such an invocation)",
-                      spec.name, type(result).__name__)
+            log.error(
+                "Functions.%s returned %s, not an HttpResponse (the worker fails such an invocation)",
+                spec.name,
+                type(result).__name__,
+            )
             self._send(500)
 
     def _server_address(self) -> str:
@@ -164,13 +169,17 @@ class _Handler(BaseHTTPRequestHandler):
         if found.status == 301 and found.location:
             self._send(301, headers=[("Location", found.location)])
         elif found.path is not None:
-            self._send(200, found.path.read_bytes(),
-                       [("Content-Type", content_type(found.path)), ("Cache-Control", "no-cache")])
+            self._send(
+                200,
+                found.path.read_bytes(),
+                [("Content-Type", content_type(found.path)), ("Cache-Control", "no-cache")],
+            )
         else:
             self._send(found.status)
 
-    def _send(self, status: int, body: bytes = b"", headers: Iterable[tuple[str, str]] = (), *,
-              close: bool = False) -> None:
+    def _send(
+        self, status: int, body: bytes = b"", headers: Iterable[tuple[str, str]] = (), *, close: bool = False
+    ) -> None:
         self.send_response(status)
         for name, value in headers:
             self.send_header(name, value)
@@ -198,6 +207,7 @@ def _response_headers(response: func.HttpResponse) -> list[tuple[str, str]]:
     headers = [(name, value) for name, value in response.headers.items() if name.lower() not in _HOP_BY_HOP]
     if not any(name.lower() == "content-type" for name, _ in headers):
         mimetype = response.mimetype
-        headers.append(("Content-Type",
-                        f"{mimetype}; charset={response.charset}" if mimetype.startswith("text/") else mimetype))
+        headers.append(
+            ("Content-Type", f"{mimetype}; charset={response.charset}" if mimetype.startswith("text/") else mimetype)
+        )
     return headers

@@ -96,11 +96,22 @@ class Invoker:
                 else:
                     result = spec.func(**kwargs)
             except Exception as exc:
-                log.error("Executed 'Functions.%s' (Failed, %s, Id=%s, Duration=%dms)", spec.name, reason,
-                          invocation_id, _ms(started), exc_info=exc)
+                log.error(
+                    "Executed 'Functions.%s' (Failed, %s, Id=%s, Duration=%dms)",
+                    spec.name,
+                    reason,
+                    invocation_id,
+                    _ms(started),
+                    exc_info=exc,
+                )
                 raise InvocationFailed(f"{spec.name} failed: {exc!r}") from exc
-        log.info("Executed 'Functions.%s' (Succeeded, %s, Id=%s, Duration=%dms)", spec.name, reason,
-                 invocation_id, _ms(started))
+        log.info(
+            "Executed 'Functions.%s' (Succeeded, %s, Id=%s, Duration=%dms)",
+            spec.name,
+            reason,
+            invocation_id,
+            _ms(started),
+        )
         return result
 
     def wait_idle(self, timeout: float) -> bool:

@@ -22,8 +22,20 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
-               "September", "October", "November", "December")
+MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 DAY_NAMES = ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
 # A schedule with no occurrence in this many years never occurs (e.g. "0 0 0 30 2 *"); 400 years is
 # a whole Gregorian cycle, so every weekday/leap-day combination has been seen by then.
@@ -134,7 +146,7 @@ class CronSchedule:
 
     def _next_day(self, year: int, month: int, day: int) -> int | None:
         last = calendar.monthrange(year, month)[1]
-        for candidate in self.days[bisect.bisect_left(self.days, day):]:
+        for candidate in self.days[bisect.bisect_left(self.days, day) :]:
             if candidate > last:
                 return None
             if (calendar.weekday(year, month, candidate) + 1) % 7 in self.weekdays:
@@ -173,8 +185,7 @@ def _first_at_least(values: tuple[int, ...], minimum: int) -> int | None:
 def parse_cron(expression: str) -> CronSchedule:
     tokens = expression.split()
     if len(tokens) != 6:
-        raise ScheduleError(
-            f"{expression!r} must have 6 fields: second minute hour day month day-of-week")
+        raise ScheduleError(f"{expression!r} must have 6 fields: second minute hour day month day-of-week")
     parsed = [field.parse(token) for field, token in zip(_FIELDS, tokens, strict=True)]
     return CronSchedule(expression, *parsed[:5], weekdays=frozenset(parsed[5]))
 
@@ -192,8 +203,13 @@ def parse_timespan(text: str) -> timedelta:
         sign, days, hours, minutes, seconds, fraction = match.groups()
         if int(hours) > 23 or int(minutes) > 59 or int(seconds or 0) > 59:
             raise ScheduleError(f"{text!r} is not a valid TimeSpan")
-        value = timedelta(days=int(days or 0), hours=int(hours), minutes=int(minutes),
-                          seconds=int(seconds or 0), microseconds=int((fraction or "0").ljust(7, "0")) // 10)
+        value = timedelta(
+            days=int(days or 0),
+            hours=int(hours),
+            minutes=int(minutes),
+            seconds=int(seconds or 0),
+            microseconds=int((fraction or "0").ljust(7, "0")) // 10,
+        )
     else:
         raise ScheduleError(f"{text!r} is not a valid TimeSpan")
     return -value if sign else value
@@ -208,7 +224,8 @@ def parse_schedule(expression: str) -> CronSchedule | IntervalSchedule:
             interval = parse_timespan(expression)
         except ScheduleError:
             raise ScheduleError(
-                f"{expression!r} is neither a valid NCRONTAB expression nor a TimeSpan ({cron_error})") from None
+                f"{expression!r} is neither a valid NCRONTAB expression nor a TimeSpan ({cron_error})"
+            ) from None
         if interval <= timedelta(0):
             raise ScheduleError(f"TimeSpan schedule {expression!r} must be positive") from None
         return IntervalSchedule(expression, interval)

@@ -12,6 +12,7 @@ log = logging.getLogger("devhost")
 
 def guarded(target: Callable[[], None], function_name: str) -> Callable[[], None]:
     """A listener thread body that logs a devhost bug instead of dying silently."""
+
     def run() -> None:
         try:
             target()
@@ -54,8 +55,7 @@ class Renewer:
         self._thread.start()
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         self._stop.set()
         self._thread.join()
 

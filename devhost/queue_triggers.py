@@ -50,21 +50,30 @@ def ensure_queue(client: QueueClient) -> None:
 class QueueListener:
     """One poller per queue-triggered function, running up to batchSize messages at a time."""
 
-    def __init__(self, spec: FunctionSpec, account: StorageAccount, options: QueueOptions, invoker: Invoker,
-                 stop: threading.Event, max_poll_seconds: float):
+    def __init__(
+        self,
+        spec: FunctionSpec,
+        account: StorageAccount,
+        options: QueueOptions,
+        invoker: Invoker,
+        stop: threading.Event,
+        max_poll_seconds: float,
+    ):
         self.spec, self.options, self.invoker, self.stop = spec, options, invoker, stop
         self.queue_name = spec.binding["queueName"]
         self.queue = account.queues.get_queue_client(self.queue_name)
         self.poison = account.queues.get_queue_client(f"{self.queue_name}-poison")
         self.backoff = Backoff(MIN_POLL_SECONDS, max_poll_seconds)
-        self._pool = ThreadPoolExecutor(max_workers=min(options.batch_size, 8),
-                                        thread_name_prefix=f"devhost-queue-{spec.name}")
+        self._pool = ThreadPoolExecutor(
+            max_workers=min(options.batch_size, 8), thread_name_prefix=f"devhost-queue-{spec.name}"
+        )
         self._in_flight = 0
         self._lock = threading.Lock()
 
     def start(self) -> threading.Thread:
-        thread = threading.Thread(target=guarded(self.run, self.spec.name), name=f"devhost-poll-{self.spec.name}",
-                                  daemon=True)
+        thread = threading.Thread(
+            target=guarded(self.run, self.spec.name), name=f"devhost-poll-{self.spec.name}", daemon=True
+        )
         thread.start()
         return thread
 
@@ -100,8 +109,9 @@ class QueueListener:
 
     def _receive(self, count: int) -> list[QueueMessage]:
         count = max(1, min(count, 32))  # the service returns at most 32 per call
-        return list(self.queue.receive_messages(messages_per_page=count, max_messages=count,
-                                                visibility_timeout=LEASE_SECONDS))
+        return list(
+            self.queue.receive_messages(messages_per_page=count, max_messages=count, visibility_timeout=LEASE_SECONDS)
+        )
 
     def _process(self, message: QueueMessage) -> None:
         try:
@@ -117,8 +127,12 @@ class QueueListener:
             body = decode_body(message.content or "", self.options.message_encoding)
         except MessageDecodingError as exc:
             # The host moves a message it cannot decode to the poison queue at once: retrying cannot help.
-            log.error("Message decoding has failed! Check MessageEncoding settings (queue %s, message %s: %s)",
-                      self.queue_name, message.id, exc)
+            log.error(
+                "Message decoding has failed! Check MessageEncoding settings (queue %s, message %s: %s)",
+                self.queue_name,
+                message.id,
+                exc,
+            )
             self._poison(message, message.pop_receipt, "it cannot be decoded")
             return
         lease = {"pop_receipt": message.pop_receipt}
@@ -128,9 +142,14 @@ class QueueListener:
             lease["pop_receipt"] = updated.pop_receipt
 
         trigger = TriggerMessage(
-            id=message.id, body=body, dequeue_count=message.dequeue_count, expiration_time=message.expires_on,
-            insertion_time=message.inserted_on, time_next_visible=message.next_visible_on,
-            pop_receipt=message.pop_receipt)
+            id=message.id,
+            body=body,
+            dequeue_count=message.dequeue_count,
+            expiration_time=message.expires_on,
+            insertion_time=message.inserted_on,
+            time_next_visible=message.next_visible_on,
+            pop_receipt=message.pop_receipt,
+        )
         reason = f"queue {self.queue_name}, message {message.id}, dequeueCount {message.dequeue_count}"
         try:
             with Renewer(renew, LEASE_SECONDS / 2, f"message {message.id}"):
@@ -142,8 +161,7 @@ class QueueListener:
 
     def _failed(self, message: QueueMessage, pop_receipt: str | None) -> None:
         if (message.dequeue_count or 0) >= self.options.max_dequeue_count:
-            self._poison(message, pop_receipt,
-                         f"it has reached MaxDequeueCount of {self.options.max_dequeue_count}")
+            self._poison(message, pop_receipt, f"it has reached MaxDequeueCount of {self.options.max_dequeue_count}")
             return
         # Not yet poison: visible again after visibilityTimeout, and the next delivery counts one more.
         delay = int(self.options.visibility_timeout.total_seconds())
@@ -154,4 +172,3 @@ class QueueListener:
         ensure_queue(self.poison)
         self.poison.send_message(message.content)  # the original text, still encoded as it was
         self.queue.delete_message(message.id, pop_receipt)
-

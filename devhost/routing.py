@@ -43,8 +43,9 @@ class Segment:
     @functools.cached_property
     def regex(self) -> re.Pattern[str]:
         """A complex segment such as `{name}.{ext}` as one pattern; greedy, as ASP.NET matches right to left."""
-        pattern = "".join(re.escape(part) if isinstance(part, str) else f"(?P<p{index}>.+)"
-                          for index, part in enumerate(self.parts))
+        pattern = "".join(
+            re.escape(part) if isinstance(part, str) else f"(?P<p{index}>.+)" for index, part in enumerate(self.parts)
+        )
         return re.compile(f"^{pattern}$", re.IGNORECASE | re.DOTALL)
 
 
@@ -128,7 +129,7 @@ def parse_template(text: str) -> RouteTemplate:
         if any(p.catch_all for p in params) and (index != len(segments) - 1 or len(segment.parts) > 1):
             raise RouteTemplateError(f"route {text!r}: a catch-all parameter must be the whole last segment")
         if any(p.optional for p in params) and index != len(segments) - 1 and len(segment.parts) == 1:
-            later = [q for s in segments[index + 1:] for q in s.parts]
+            later = [q for s in segments[index + 1 :] for q in s.parts]
             if not all(isinstance(q, Parameter) and (q.optional or q.catch_all) for q in later):
                 raise RouteTemplateError(f"route {text!r}: an optional parameter must come at the end")
     return RouteTemplate(text, segments)
@@ -150,7 +151,7 @@ def _parse_segment(raw: str, template: str) -> Segment:
                 literal = ""
             if parts and isinstance(parts[-1], Parameter):
                 raise RouteTemplateError(f"route {template!r}: two parameters need a literal between them")
-            parts.append(_parse_parameter(raw[i + 1:end].replace("{{", "{").replace("}}", "}"), template))
+            parts.append(_parse_parameter(raw[i + 1 : end].replace("{{", "{").replace("}}", "}"), template))
             i = end + 1
         elif char in "}?":
             raise RouteTemplateError(f"route {template!r} has a stray {char!r}")
@@ -193,8 +194,13 @@ def _parse_parameter(inner: str, template: str) -> Parameter:
         raise RouteTemplateError(f"route {template!r} has an invalid parameter {{{inner}}}")
     if optional and default is not None:
         raise RouteTemplateError(f"route {template!r}: {{{inner}}} cannot be optional and have a default")
-    return Parameter(match["name"], tuple(build_constraint(c, template) for c in constraints),
-                     optional=optional, catch_all=bool(match["star"]), default=default)
+    return Parameter(
+        match["name"],
+        tuple(build_constraint(c, template) for c in constraints),
+        optional=optional,
+        catch_all=bool(match["star"]),
+        default=default,
+    )
 
 
 def _take_constraint(text: str) -> tuple[str, str]:
@@ -233,8 +239,11 @@ def _match_segment(segment: Segment, text: str, values: dict[str, str]) -> bool:
     match = segment.regex.match(text)
     if not match:
         return False
-    return all(_bind(part, match[f"p{index}"], values)
-               for index, part in enumerate(segment.parts) if isinstance(part, Parameter))
+    return all(
+        _bind(part, match[f"p{index}"], values)
+        for index, part in enumerate(segment.parts)
+        if isinstance(part, Parameter)
+    )
 
 
 def _rest_is_optional(segments: Sequence[Segment], values: dict[str, str]) -> bool:

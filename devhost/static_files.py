@@ -10,12 +10,27 @@ from urllib.parse import unquote
 # Explicit types for what a browser checks strictly (module scripts need a JavaScript type);
 # mimetypes alone depends on the machine's /etc/mime.types.
 _TYPES = {
-    ".html": "text/html", ".htm": "text/html", ".js": "text/javascript", ".mjs": "text/javascript",
-    ".css": "text/css", ".json": "application/json", ".map": "application/json", ".svg": "image/svg+xml",
-    ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
-    ".ico": "image/x-icon", ".webp": "image/webp", ".woff": "font/woff", ".woff2": "font/woff2",
-    ".wasm": "application/wasm", ".pdf": "application/pdf", ".txt": "text/plain", ".webmanifest":
-    "application/manifest+json", ".xml": "application/xml",
+    ".html": "text/html",
+    ".htm": "text/html",
+    ".js": "text/javascript",
+    ".mjs": "text/javascript",
+    ".css": "text/css",
+    ".json": "application/json",
+    ".map": "application/json",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".ico": "image/x-icon",
+    ".webp": "image/webp",
+    ".woff": "font/woff",
+    ".woff2": "font/woff2",
+    ".wasm": "application/wasm",
+    ".pdf": "application/pdf",
+    ".txt": "text/plain",
+    ".webmanifest": "application/manifest+json",
+    ".xml": "application/xml",
 }
 
 

@@ -39,9 +39,11 @@ def expand_development_storage(value: str) -> str:
     if parts.get("usedevelopmentstorage", "").lower() != "true":
         return value
     base = parts.get("developmentstorageproxyuri", "http://127.0.0.1").rstrip("/")
-    return (f"DefaultEndpointsProtocol=http;AccountName={DEV_ACCOUNT};AccountKey={DEV_KEY};"
-            f"BlobEndpoint={base}:10000/{DEV_ACCOUNT};QueueEndpoint={base}:10001/{DEV_ACCOUNT};"
-            f"TableEndpoint={base}:10002/{DEV_ACCOUNT};")
+    return (
+        f"DefaultEndpointsProtocol=http;AccountName={DEV_ACCOUNT};AccountKey={DEV_KEY};"
+        f"BlobEndpoint={base}:10000/{DEV_ACCOUNT};QueueEndpoint={base}:10001/{DEV_ACCOUNT};"
+        f"TableEndpoint={base}:10002/{DEV_ACCOUNT};"
+    )
 
 
 @dataclass(frozen=True)
@@ -83,17 +85,22 @@ def resolve_connection(name: str | None, environ: Mapping[str, str] | None = Non
     for key in (name, f"AzureWebJobs{name}"):
         if env.get(key):
             return StorageAccount(name, connection_string=expand_development_storage(env[key]))
-    settings = {k.split("__", 1)[1].lower(): v for k, v in env.items()
-                if k.lower().startswith(name.lower() + "__") and v}
+    settings = {
+        k.split("__", 1)[1].lower(): v for k, v in env.items() if k.lower().startswith(name.lower() + "__") and v
+    }
     account = settings.get("accountname")
-    blob_url = settings.get("blobserviceuri") or settings.get("serviceuri") or (
-        account and f"https://{account}.blob.core.windows.net")
+    blob_url = (
+        settings.get("blobserviceuri")
+        or settings.get("serviceuri")
+        or (account and f"https://{account}.blob.core.windows.net")
+    )
     queue_url = settings.get("queueserviceuri") or (account and f"https://{account}.queue.core.windows.net")
     if blob_url and queue_url:
         return StorageAccount(name, blob_url=blob_url, queue_url=queue_url)
     raise StorageConnectionError(
         f"storage connection {name!r} is not configured: set {name} (a connection string, e.g. "
-        f"UseDevelopmentStorage=true) in the environment or local.settings.json Values")
+        f"UseDevelopmentStorage=true) in the environment or local.settings.json Values"
+    )
 
 
 class Accounts:

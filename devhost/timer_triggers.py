@@ -74,8 +74,9 @@ class ScheduleMonitor:
         self._blob(timer_name).upload_blob(json.dumps(status.to_json()), overwrite=True)
 
 
-def check_past_due(schedule: Schedule, now: datetime,
-                   status: ScheduleStatus | None) -> tuple[timedelta, ScheduleStatus]:
+def check_past_due(
+    schedule: Schedule, now: datetime, status: ScheduleStatus | None
+) -> tuple[timedelta, ScheduleStatus]:
     """The host's ScheduleMonitor.CheckPastDueAsync: how late the recorded next occurrence is, and the
     status to keep (recomputed when the schedule changed since it was written)."""
     if status is None:
@@ -104,8 +105,7 @@ def monitored_by_default(schedule: Schedule, now: datetime) -> bool:
 
 
 class TimerListener:
-    def __init__(self, spec: FunctionSpec, invoker: Invoker, stop: threading.Event,
-                 monitor: ScheduleMonitor | None):
+    def __init__(self, spec: FunctionSpec, invoker: Invoker, stop: threading.Event, monitor: ScheduleMonitor | None):
         self.spec, self.invoker, self.stop = spec, invoker, stop
         self.schedule = parse_schedule(spec.binding["schedule"])
         wanted = spec.binding.get("useMonitor")
@@ -114,8 +114,9 @@ class TimerListener:
         self.run_on_startup = bool(spec.binding.get("runOnStartup"))
 
     def start(self) -> threading.Thread:
-        thread = threading.Thread(target=guarded(self.run, self.spec.name), name=f"devhost-timer-{self.spec.name}",
-                                  daemon=True)
+        thread = threading.Thread(
+            target=guarded(self.run, self.spec.name), name=f"devhost-timer-{self.spec.name}", daemon=True
+        )
         thread.start()
         return thread
 
@@ -131,8 +132,12 @@ class TimerListener:
                 self.monitor = None
         if status is None:
             status = ScheduleStatus(DEFAULT_TIME, self.schedule.next_occurrence(now), DEFAULT_TIME)
-        log.info("timer %s (%s): next occurrences %s", self.spec.name, self.schedule.expression,
-                 ", ".join(t.isoformat(sep=" ") for t in self._upcoming(now, 3)))
+        log.info(
+            "timer %s (%s): next occurrences %s",
+            self.spec.name,
+            self.schedule.expression,
+            ", ".join(t.isoformat(sep=" ") for t in self._upcoming(now, 3)),
+        )
         if past_due:
             log.info("timer %s is past due by %s", self.spec.name, past_due)
             status = self._fire(status, past_due=True, reason="past due at startup")
@@ -144,8 +149,11 @@ class TimerListener:
 
     def _fire(self, status: ScheduleStatus, *, past_due: bool, reason: str, scheduled: bool = False) -> ScheduleStatus:
         invoked_at = datetime.now()
-        request = TimerRequest(past_due=past_due, schedule={"AdjustForDST": True},
-                                    schedule_status=status.to_json() if self.monitor else None)
+        request = TimerRequest(
+            past_due=past_due,
+            schedule={"AdjustForDST": True},
+            schedule_status=status.to_json() if self.monitor else None,
+        )
         try:
             self.invoker.invoke(self.spec, request, reason=f"timer, {reason}")
         except InvocationFailed:

@@ -92,7 +92,9 @@ def api_route(
             return to_http_response(dispatch.handle(spec, handler, to_api_request(req), authorize))
 
         entry.__name__ = name
-        bp.function_name(name)(bp.route(route=route, methods=list(spec.methods), auth_level=func.AuthLevel.ANONYMOUS)(entry))
+        bp.function_name(name)(
+            bp.route(route=route, methods=list(spec.methods), auth_level=func.AuthLevel.ANONYMOUS)(entry)
+        )
         return handler
 
     return register

@@ -38,7 +38,7 @@ def _hash(secret: str) -> str:
 
 def parse_key(raw: str) -> tuple[str, str]:
     """(prefix, whole key) of a presented key; Unauthenticated when it is not PACT's format."""
-    parts = raw.strip().split("_")
+    parts = raw.strip().split("_", 2)  # the secret is url-safe base64, which has underscores of its own
     if len(parts) != 3 or parts[0] != KEY_PREFIX or len(parts[1]) != 12 or len(parts[2]) < 32:
         raise Unauthenticated("malformed API key")
     return parts[1], raw.strip()
@@ -55,11 +55,18 @@ def create_api_key(
         raise InvalidInput("expires_at must be in the future")
     prefix = secrets.token_hex(6)
     secret = f"{KEY_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
-    key = ApiKey(name=name, prefix=prefix, key_hash=_hash(secret), permissions=sorted(set(permissions)), expires_at=expires_at)
+    key = ApiKey(
+        name=name, prefix=prefix, key_hash=_hash(secret), permissions=sorted(set(permissions)), expires_at=expires_at
+    )
     session.add(key)
     session.flush()
-    record_audit(session, action="api_key.create", entity_type="ApiKey", entity_id=key.id,
-                 changes={"name": name, "permissions": key.permissions, "expires_at": expires_at and expires_at.isoformat()})
+    record_audit(
+        session,
+        action="api_key.create",
+        entity_type="ApiKey",
+        entity_id=key.id,
+        changes={"name": name, "permissions": key.permissions, "expires_at": expires_at and expires_at.isoformat()},
+    )
     return NewApiKey(key, secret)
 
 
@@ -83,7 +90,14 @@ def authenticate_api_key(app, raw: str) -> Principal:
             raise Unauthenticated("invalid API key")
         if app.cache.incr(f"apikey-used:{key.id}", ttl_seconds=USE_AUDIT_INTERVAL) == 1:
             key.last_used_at = now
-            record_audit(uow.session, action="api_key.use", entity_type="ApiKey", entity_id=key.id,
-                         tenant_id=key.tenant_id, actor_type="api_key", actor_id=key.id)
+            record_audit(
+                uow.session,
+                action="api_key.use",
+                entity_type="ApiKey",
+                entity_id=key.id,
+                tenant_id=key.tenant_id,
+                actor_type="api_key",
+                actor_id=key.id,
+            )
             uow.commit()
         return Principal("api_key", key.id, key.tenant_id, frozenset(key.permissions))

@@ -6,6 +6,11 @@ per-caller limit, then the route's permission. Everything is refused before the 
 
 from __future__ import annotations
 
+import math
+import time
+import uuid
+from collections.abc import Iterable
+
 from shared_code.auth.principal import Principal
 from shared_code.auth.tokens import decode_token
 from shared_code.core.errors import PermissionDenied, Unauthenticated
@@ -19,6 +24,17 @@ def deny_key(token_id: str) -> str:
 
 def revoked_before_key(user_id) -> str:
     return f"auth:revoked-before:{user_id}"
+
+
+def expire_access_tokens(app, user_ids: Iterable[uuid.UUID]) -> None:
+    """Refuse the users' access tokens issued until now, so their next request must refresh (and so
+    picks up new permissions, or fails when the session was revoked).
+
+    Not part of any transaction: if the caller then rolls back, the users merely refresh once more.
+    """
+    now = f"{math.floor(time.time() * 1000) / 1000:.3f}"  # milliseconds, as tokens carry (`iat_ms`)
+    for user_id in user_ids:
+        app.cache.set(revoked_before_key(user_id), now, ttl_seconds=app.settings.access_token_ttl)
 
 
 class RequestAuthorizer:
@@ -60,5 +76,11 @@ class RequestAuthorizer:
         if revoked_before is not None and claims.issued_at.timestamp() < float(revoked_before):
             raise Unauthenticated("token revoked; sign in again")
         return Principal(
-            "user", claims.subject, claims.tenant_id, claims.permissions, claims.roles, claims.token_id, claims.expires_at
+            "user",
+            claims.subject,
+            claims.tenant_id,
+            claims.permissions,
+            claims.roles,
+            claims.token_id,
+            claims.expires_at,
         )

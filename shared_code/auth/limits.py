@@ -63,4 +63,10 @@ class Lockout:
         return False
 
     def clear(self, subject: str) -> None:
+        """Forget the failures counted so far (after a successful sign-in)."""
         self._store.delete(f"fail:{subject}")
+
+    def unlock(self, subject: str) -> None:
+        """Lift a lock and its count (after the owner proved themselves, e.g. by a password reset)."""
+        self._store.delete(f"fail:{subject}")
+        self._store.delete(f"lock:{subject}")

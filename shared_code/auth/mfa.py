@@ -112,14 +112,18 @@ def _use_recovery_code(app, session: Session, user: User, code: str) -> None:
     app.lockout.check(subject)
     used = session.execute(
         sa.update(RecoveryCode)
-        .where(RecoveryCode.user_id == user.id, RecoveryCode.code_hash == _hash_code(code), RecoveryCode.used_at.is_(None))
+        .where(
+            RecoveryCode.user_id == user.id, RecoveryCode.code_hash == _hash_code(code), RecoveryCode.used_at.is_(None)
+        )
         .values(used_at=datetime.now(UTC))
         .execution_options(synchronize_session=False)
     ).rowcount
     if used != 1:
         app.lockout.record_failure(subject)
         raise Unauthenticated("the recovery code is not valid")
-    record_audit(session, action="user.recovery_code_used", entity_type="User", entity_id=user.id, tenant_id=user.tenant_id)
+    record_audit(
+        session, action="user.recovery_code_used", entity_type="User", entity_id=user.id, tenant_id=user.tenant_id
+    )
 
 
 def complete_login(app, *, mfa_token: str, code: str | None, recovery_code: str | None, client: Client) -> TokenPair:

@@ -187,7 +187,11 @@ class OneTimeToken(UUIDPrimaryKey, TenantOwned, Base):
     """A single-use, expiring token sent by e-mail (invitation, e-mail verification, password reset)."""
 
     __tablename__ = "OneTimeToken"
-    __table_args__ = (check_one_of("purpose", ONE_TIME_PURPOSES), sa.Index(None, "userId", "purpose"), {"schema": "core"})
+    __table_args__ = (
+        check_one_of("purpose", ONE_TIME_PURPOSES),
+        sa.Index(None, "userId", "purpose"),
+        {"schema": "core"},
+    )
 
     user_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("core.User.id", ondelete="CASCADE"))
     purpose: Mapped[str] = mapped_column(sa.Unicode(30))

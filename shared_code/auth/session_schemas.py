@@ -44,7 +44,7 @@ class LogoutRequest(_Strict):
 class TokensPublic(BaseModel):
     access_token: str
     refresh_token: str
-    token_type: str = "Bearer"
+    token_type: str = "Bearer"  # noqa: S105 - a scheme name, not a secret
     expires_in: int = Field(description="seconds until the access token expires")
 
 

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from shared_code.auth import tokens
-from shared_code.auth.authn import deny_key
+from shared_code.auth.authn import deny_key, expire_access_tokens
 from shared_code.auth.limits import lockout_subject
 from shared_code.auth.models import RefreshToken, Role, Tenant, User
 from shared_code.auth.passwords import hash_password, needs_rehash, verify_password
@@ -41,7 +41,7 @@ class TokenPair:
     access_token: str
     refresh_token: str
     expires_in: int
-    token_type: str = "Bearer"
+    token_type: str = "Bearer"  # noqa: S105 - a scheme name, not a secret
 
 
 @dataclass(frozen=True)
@@ -175,7 +175,9 @@ def refresh(app, *, refresh_token: str, client: Client) -> TokenPair:
     """Spend a refresh token for a new pair. A spent token presented again revokes its whole family."""
     now = datetime.now(UTC)
     with app.unit_of_work() as uow:
-        row = uow.session.scalars(sa.select(RefreshToken).where(RefreshToken.token_hash == _hash(refresh_token))).one_or_none()
+        row = uow.session.scalars(
+            sa.select(RefreshToken).where(RefreshToken.token_hash == _hash(refresh_token))
+        ).one_or_none()
         if row is None:
             raise Unauthenticated("invalid refresh token")
         # Spend it with a conditional UPDATE: of two concurrent refreshes with one token, one wins.
@@ -188,8 +190,15 @@ def refresh(app, *, refresh_token: str, client: Client) -> TokenPair:
         if spent != 1:
             if row.revoked_at is None:  # a spent, unrevoked token: it was replayed
                 _revoke_family(uow.session, row.family_id, now)
-                record_audit(uow.session, action="auth.refresh_reuse", entity_type="User", entity_id=row.user_id,
-                             tenant_id=row.tenant_id, changes={"family": str(row.family_id)}, ip=client.ip)
+                record_audit(
+                    uow.session,
+                    action="auth.refresh_reuse",
+                    entity_type="User",
+                    entity_id=row.user_id,
+                    tenant_id=row.tenant_id,
+                    changes={"family": str(row.family_id)},
+                    ip=client.ip,
+                )
                 uow.commit()
             raise Unauthenticated("refresh token no longer valid; sign in again")
         user = load_user(uow.session, id=row.user_id)
@@ -198,9 +207,13 @@ def refresh(app, *, refresh_token: str, client: Client) -> TokenPair:
             raise Unauthenticated("refresh token no longer valid; sign in again")
         secret = _new_refresh_token(app, uow.session, user, family_id=row.family_id, client=client)
         uow.session.flush()
-        successor = uow.session.scalars(sa.select(RefreshToken.id).where(RefreshToken.token_hash == _hash(secret))).one()
+        successor = uow.session.scalars(
+            sa.select(RefreshToken.id).where(RefreshToken.token_hash == _hash(secret))
+        ).one()
         uow.session.execute(
-            sa.update(RefreshToken).where(RefreshToken.id == row.id).values(replaced_by_id=successor)
+            sa.update(RefreshToken)
+            .where(RefreshToken.id == row.id)
+            .values(replaced_by_id=successor)
             .execution_options(synchronize_session=False)
         )
         pair = TokenPair(_access_token(app, user), secret, app.settings.access_token_ttl)
@@ -219,16 +232,13 @@ def _revoke_family(session: Session, family_id: uuid.UUID, now: datetime) -> Non
 
 def revoke_user_sessions(app, session: Session, user_id: uuid.UUID) -> None:
     """End every session of a user: refresh tokens revoked, access tokens issued before now refused."""
-    now = datetime.now(UTC)
     session.execute(
         sa.update(RefreshToken)
         .where(RefreshToken.user_id == user_id, RefreshToken.revoked_at.is_(None))
-        .values(revoked_at=now)
+        .values(revoked_at=datetime.now(UTC))
         .execution_options(synchronize_session=False)
     )
-    from shared_code.auth.authn import revoked_before_key
-
-    app.cache.set(revoked_before_key(user_id), str(int(now.timestamp())), ttl_seconds=app.settings.access_token_ttl)
+    expire_access_tokens(app, [user_id])
 
 
 def logout(app, *, principal: Principal, refresh_token: str | None, client: Client) -> None:

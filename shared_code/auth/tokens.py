@@ -71,7 +71,7 @@ def issue_token(
 ) -> tuple[str, TokenClaims]:
     """A signed token and its claims. Access tokens carry the roles and the flat permission list,
     so authorising a request needs no database round trip."""
-    now = (now or datetime.now(UTC)).replace(microsecond=0)
+    now = now or datetime.now(UTC)
     claims = TokenClaims(
         subject=user_id,
         tenant_id=tenant_id,
@@ -89,6 +89,7 @@ def issue_token(
         "tid": str(tenant_id),
         "jti": claims.token_id,
         "iat": int(now.timestamp()),
+        "iat_ms": int(now.timestamp() * 1000),  # revocation compares at millisecond precision
         "exp": int(claims.expires_at.timestamp()),
         "typ": token_type,
     }
@@ -130,7 +131,7 @@ def decode_token(ring: KeyRing, token: str, *, expected_type: str = ACCESS) -> T
             subject=uuid.UUID(payload["sub"]),
             tenant_id=uuid.UUID(payload["tid"]),
             token_id=str(payload["jti"]),
-            issued_at=datetime.fromtimestamp(payload["iat"], UTC),
+            issued_at=datetime.fromtimestamp(payload.get("iat_ms", payload["iat"] * 1000) / 1000, UTC),
             expires_at=datetime.fromtimestamp(payload["exp"], UTC),
             token_type=payload["typ"],
             roles=tuple(payload.get("roles", ())),

@@ -21,9 +21,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from shared_code.cli._common import CommandError
 from shared_code.core.config import ConfigError
 from shared_code.core.db import UnsupportedDatabaseError
+from shared_code.core.errors import PactError
 from shared_code.core.seed import SeedError
 
-COMMAND_MODULES: tuple[str, ...] = ("db", "sql", "seed", "users", "functions")
+COMMAND_MODULES: tuple[str, ...] = ("db", "sql", "seed", "users", "apikeys", "functions")
 
 EXIT_FAILURE = 2
 
@@ -43,7 +44,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args) or 0
-    except (CommandError, ConfigError, SeedError, AlembicCommandError, UnsupportedDatabaseError) as exc:
+    except (CommandError, PactError, ConfigError, SeedError, AlembicCommandError, UnsupportedDatabaseError) as exc:
         return _fail(str(exc))
     except SQLAlchemyError as exc:
         return _fail(f"database error: {_first_line(exc)}")

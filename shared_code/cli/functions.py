@@ -19,9 +19,13 @@ def describe_functions() -> list[dict[str, str]]:
     rows = []
     for function in function_app.build_app().get_functions():
         trigger = function.get_trigger().get_dict_repr()
-        target = trigger.get("route") or trigger.get("schedule") or trigger.get("queueName") or trigger.get("path") or ""
+        target = (
+            trigger.get("route") or trigger.get("schedule") or trigger.get("queueName") or trigger.get("path") or ""
+        )
         methods = ",".join(str(getattr(m, "value", m)).upper() for m in trigger.get("methods") or [])
-        rows.append({"name": function.get_function_name(), "trigger": trigger["type"], "target": target, "methods": methods})
+        rows.append(
+            {"name": function.get_function_name(), "trigger": trigger["type"], "target": target, "methods": methods}
+        )
     return sorted(rows, key=lambda row: (row["trigger"], row["name"]))
 
 

@@ -11,7 +11,7 @@ import json
 import os
 from collections.abc import Mapping
 from email.utils import parseaddr
-from enum import Enum, StrEnum
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,7 @@ class ConfigError(RuntimeError):
     """A setting is missing or malformed; the message names it."""
 
 
-class Environment(str, Enum):
+class Environment(StrEnum):
     DEVELOPMENT = "development"
     TEST = "test"
     PRODUCTION = "production"
@@ -83,7 +83,9 @@ class Settings(BaseModel):
     smtp_password: SecretStr | None = Field(None, alias="PACT_SMTP_PASSWORD")
     smtp_timeout: float = Field(10.0, alias="PACT_SMTP_TIMEOUT", gt=0)
     mail_from: str = Field("PACT <no-reply@pact.local>", alias="PACT_MAIL_FROM")
-    public_url: str = Field("http://127.0.0.1:7071", alias="PACT_PUBLIC_URL", pattern=r"^https?://[^\s/?#]+(/[^\s?#]*)?$")
+    public_url: str = Field(
+        "http://127.0.0.1:7071", alias="PACT_PUBLIC_URL", pattern=r"^https?://[^\s/?#]+(/[^\s?#]*)?$"
+    )
     hosted_in_azure: bool = False  # App Service sets WEBSITE_INSTANCE_ID on every instance
     # Identity and access. PACT_JWT_KEYS: "kid:secret[,kid:secret...]"; the first signs, all verify.
     jwt_keys: SecretStr | None = Field(None, alias="PACT_JWT_KEYS")
@@ -203,8 +205,10 @@ class Settings(BaseModel):
             raise ConfigError("PACT_SMTP_USERNAME and PACT_SMTP_PASSWORD must be set together (or neither)")
         if self.is_production and self.smtp_security is SmtpSecurity.NONE:
             raise ConfigError("PACT_SMTP_SECURITY=none sends mail and credentials in clear; use starttls or ssl")
-        if self.is_production and self.smtp_password is not None and (
-            self.smtp_password.get_secret_value().lower() in _PLACEHOLDERS
+        if (
+            self.is_production
+            and self.smtp_password is not None
+            and (self.smtp_password.get_secret_value().lower() in _PLACEHOLDERS)
         ):
             raise ConfigError("PACT_SMTP_PASSWORD holds a placeholder value; set a real secret")
 
@@ -213,7 +217,9 @@ def _storage_from_environ(environ: Mapping[str, str]) -> StorageSettings:
     connection = environ.get("AzureWebJobsStorage", "").strip()
     if connection:
         if "=" not in connection:
-            raise ConfigError("AzureWebJobsStorage must be a storage connection string (or use AzureWebJobsStorage__accountName)")
+            raise ConfigError(
+                "AzureWebJobsStorage must be a storage connection string (or use AzureWebJobsStorage__accountName)"
+            )
         return StorageSettings(connection_string=SecretStr(connection))
     account = environ.get("AzureWebJobsStorage__accountName", "").strip()
     blob_uri = environ.get("AzureWebJobsStorage__blobServiceUri", "").strip()

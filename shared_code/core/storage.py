@@ -111,7 +111,9 @@ class BlobStore:
             **_client_options(BlobExponentialRetry),
         }
         if settings.connection_string is not None:
-            return cls(BlobServiceClient.from_connection_string(settings.connection_string.get_secret_value(), **limits))
+            return cls(
+                BlobServiceClient.from_connection_string(settings.connection_string.get_secret_value(), **limits)
+            )
         return cls(BlobServiceClient(settings.blob_service_uri, credential=_credential(settings), **limits))
 
     @property
@@ -243,7 +245,9 @@ class QueueStore:
     def from_settings(cls, settings: StorageSettings) -> QueueStore:
         options = _client_options(QueueExponentialRetry)
         if settings.connection_string is not None:
-            service = QueueServiceClient.from_connection_string(settings.connection_string.get_secret_value(), **options)
+            service = QueueServiceClient.from_connection_string(
+                settings.connection_string.get_secret_value(), **options
+            )
         else:
             service = QueueServiceClient(settings.queue_service_uri, credential=_credential(settings), **options)
         return cls(service)
@@ -269,10 +273,7 @@ class QueueStore:
         """Take messages for processing outside a trigger (tools and tests); settle with `delete`."""
         client = self._client(queue)
         received = client.receive_messages(max_messages=max_messages, visibility_timeout=visibility_timeout)
-        return [
-            QueueMessageIn(m.id, m.pop_receipt, m.dequeue_count, decode_message(m.content))
-            for m in received
-        ]
+        return [QueueMessageIn(m.id, m.pop_receipt, m.dequeue_count, decode_message(m.content)) for m in received]
 
     def delete(self, queue: str, message: QueueMessageIn) -> None:
         self._client(queue).delete_message(message.id, message.pop_receipt)

@@ -7,6 +7,8 @@ Tenant scoping happens here, once, rather than in every query: with a tenant id 
 - new tenant-owned objects without a tenant get this one;
 - flushing a row of another tenant, or changing a system row, raises `CrossTenantWriteError`.
 Raw SQL (`text()`, Core statements on tables) is not scoped: use the ORM entities.
+Every flushed change of a tenant's records is also written to the audit trail, in the same
+transaction (`shared_code.core.audit.watch`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker, with_loader_criteria
 
+from shared_code.core import audit
 from shared_code.core.models import TenantOrSystem, TenantOwned, TenantRoot, Timestamped
 
 
@@ -54,6 +57,7 @@ class UnitOfWork:
         session = self._session_factory()
         session.info.update(tenant_id=self.tenant_id, actor_id=self.actor_id)
         event.listen(session, "before_flush", self._before_flush)
+        audit.watch(session)  # after the tenant checks above: it records what they let through
         if self.tenant_id is not None:
             event.listen(session, "do_orm_execute", self._scope_statement)
             event.listen(session, "transient_to_pending", self._claim_new)

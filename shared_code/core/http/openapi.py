@@ -110,7 +110,9 @@ def _operation(spec: RouteSpec, schemas: dict[str, Any]) -> dict[str, Any]:
 def _path_parameters(spec: RouteSpec) -> list[dict[str, Any]]:
     # OpenAPI path parameters are always required; an optional route segment is described as required
     # on the path that includes it.
-    return [{"name": name, "in": "path", "required": True, "schema": {"type": "string"}} for name, _ in spec.path_params]
+    return [
+        {"name": name, "in": "path", "required": True, "schema": {"type": "string"}} for name, _ in spec.path_params
+    ]
 
 
 def _query_parameters(spec: RouteSpec, schemas: dict[str, Any]) -> list[dict[str, Any]]:

@@ -80,6 +80,4 @@ def validate(model: type[ModelT], data: Any) -> ModelT:
 
 def field_errors(exc: ValidationError) -> list[dict[str, str]]:
     """Pydantic errors as `{field, message}` pairs, without echoing the submitted values back."""
-    return [
-        {"field": ".".join(str(p) for p in err["loc"]) or "body", "message": err["msg"]} for err in exc.errors()
-    ]
+    return [{"field": ".".join(str(p) for p in err["loc"]) or "body", "message": err["msg"]} for err in exc.errors()]

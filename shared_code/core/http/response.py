@@ -40,7 +40,9 @@ def success(
     return ApiResponse(status, json_bytes(envelope), dict(headers or {}))
 
 
-def failure(status: int, code: str, message: str, details: Any = None, headers: dict[str, str] | None = None) -> ApiResponse:
+def failure(
+    status: int, code: str, message: str, details: Any = None, headers: dict[str, str] | None = None
+) -> ApiResponse:
     error: dict[str, Any] = {"code": code, "message": message}
     if details is not None:
         error["details"] = details

@@ -1,0 +1,258 @@
+"""The route-by-role matrix, built from the route registry, through the real request pipeline.
+
+For every registered route and each system role, a caller without the route's permission gets 403
+and the handler never runs; a caller with it gets through (no 401, no 403); a caller without
+credentials gets 401. API keys are held to the same rule. Routes open to everyone (PUBLIC) or to
+any signed-in caller (AUTHENTICATED) must be listed here by name, so a new route, or one whose
+permission was weakened, fails the suite until someone lists it on purpose.
+
+The handler is swapped for a spy at `dispatch.handle` (which the registered function calls), so
+the matrix sees exactly what the pipeline lets through, without running any use case.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable
+
+import azure.functions as func
+import pytest
+
+from functions import _http
+from shared_code.auth.api_keys import create_api_key
+from shared_code.auth.authn import RequestAuthorizer
+from shared_code.auth.permissions import ALL_CODES, SYSTEM_ROLES
+from shared_code.core.http import dispatch
+from shared_code.core.http.registry import AUTHENTICATED, PUBLIC, RouteRegistry, RouteSpec
+from shared_code.core.http.response import success
+from tests.support import api, database
+from tests.support.api import InProcessApi, SeededUser, routes, seed_tenant, token_for
+
+admin_app = api.admin_app  # a fixture
+migrated_sqlite_template = database.migrated_sqlite_template  # a fixture
+migrated_sqlite_url = database.migrated_sqlite_url  # a fixture
+
+# Reachable without credentials: health, the API description, and the steps before one has a token.
+PUBLIC_ROUTES = {
+    "health", "openapi", "auth_login", "auth_mfa_verify", "auth_mfa_setup", "auth_mfa_setup_confirm",
+    "auth_refresh", "auth_invitation_accept", "auth_register", "auth_verify_email", "auth_password_forgot",
+    "auth_password_reset",
+}
+# Any signed-in caller, whatever their roles: what a person does to their own session and account.
+AUTHENTICATED_ROUTES = {
+    "auth_me", "auth_logout", "auth_mfa_enrol", "auth_mfa_enrol_confirm", "auth_password_change",
+    "auth_profile_get", "auth_profile_update",
+}
+# The administration contract (docs/API-AUTH.md, "Administration"): what each route must demand.
+ADMINISTRATION = {
+    "users_list": "users:read", "users_create": "users:create", "users_get": "users:read",
+    "users_update": "users:update", "users_delete": "users:delete", "users_restore": "users:delete",
+    "users_set_roles": "roles:update", "users_reset_mfa": "users:update",
+    "roles_list": "roles:read", "roles_create": "roles:create", "roles_get": "roles:read",
+    "roles_update": "roles:update", "roles_delete": "roles:delete", "permissions_list": "roles:read",
+    "api_keys_list": "settings:read", "api_keys_create": "settings:update", "api_keys_get": "settings:read",
+    "api_keys_revoke": "settings:update", "tenant_settings_get": "settings:read",
+    "tenant_settings_update": "settings:update", "audit_list": "audit:read", "audit_export": "audit:export",
+}
+
+Call = Callable[[RouteSpec, str, dict[str, str]], tuple[int, bool]]  # (spec, method, headers) -> (status, handler ran)
+
+
+# -- the checks, as functions, so the suite can show they catch a broken route -------------------
+
+
+def open_routes_not_listed(specs: Iterable[RouteSpec]) -> list[str]:
+    """Routes that need no permission but are not on the lists above."""
+    problems = []
+    for spec in specs:
+        if spec.permission == PUBLIC and spec.name not in PUBLIC_ROUTES:
+            problems.append(f"{spec.name} is PUBLIC but not in PUBLIC_ROUTES")
+        if spec.permission == AUTHENTICATED and spec.name not in AUTHENTICATED_ROUTES:
+            problems.append(f"{spec.name} is AUTHENTICATED but not in AUTHENTICATED_ROUTES")
+    return problems
+
+
+def matrix_violations(spec: RouteSpec, call: Call, credentials: dict[str, dict[str, str]]) -> list[str]:
+    """What is wrong with one route's protection. `credentials`: caller name → headers; the names are
+    system roles, or `key:<code>` for an API key lacking that permission / `key+<code>` holding only it."""
+    if spec.permission == PUBLIC:
+        return []
+    problems = []
+    for method in spec.methods:
+        status, ran = call(spec, method, {})
+        if status != 401 or ran:
+            problems.append(f"{method} {spec.route} without credentials: {status}, handler ran={ran}")
+        for name, headers in credentials.items():
+            status, ran = call(spec, method, headers)
+            if spec.permission == AUTHENTICATED or _holds(name, spec.permission):
+                if status in (401, 403) or not ran:
+                    problems.append(f"{method} {spec.route} as {name} (holds {spec.permission}): {status}")
+            elif status != 403 or ran:
+                problems.append(f"{method} {spec.route} as {name} (lacks {spec.permission}): {status}, ran={ran}")
+    return problems
+
+
+def _holds(caller: str, permission: str) -> bool:
+    if caller.startswith("key+"):
+        return caller[4:] == permission
+    if caller.startswith("key-"):
+        return caller[4:] != permission
+    return permission in SYSTEM_ROLES[caller].permissions
+
+
+# -- fixtures ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def spy(monkeypatch) -> list[str]:
+    """Replace every route's handler by one that records that it ran (the pipeline before it is real)."""
+    ran: list[str] = []
+    real_handle = dispatch.handle
+
+    def handle(spec, handler, request, authorize):
+        def reached(req):
+            ran.append(spec.name)
+            return success({"reached": spec.name})
+
+        return real_handle(spec, reached, request, authorize)
+
+    monkeypatch.setattr(dispatch, "handle", handle)
+    return ran
+
+
+@pytest.fixture
+def tenant(admin_app):
+    return seed_tenant(admin_app)
+
+
+def _function_of(bp: func.Blueprint, name: str):
+    for builder in bp._function_builders:
+        built = builder.build()
+        if built.get_function_name() == name:
+            return built.get_user_function()
+    raise LookupError(name)
+
+
+def _caller(spy: list[str]) -> Call:
+    def call(spec: RouteSpec, method: str, headers: dict[str, str]) -> tuple[int, bool]:
+        path = spec.route
+        route_params = {name: str(uuid.uuid4()) for name, _ in spec.path_params}
+        for name, value in route_params.items():
+            path = path.replace("{" + name + "}", value)
+        before = len(spy)
+        reply = InProcessApi(headers=headers).call_function(spec.name, method, path, route_params=route_params)
+        return reply.status, len(spy) > before
+
+    return call
+
+
+def _user_credentials(app, tenant) -> dict[str, dict[str, str]]:
+    return {role: {"authorization": f"Bearer {token_for(app, user)}"} for role, user in tenant.users.items()}
+
+
+def _key_credentials(app, tenant, permission: str) -> dict[str, dict[str, str]]:
+    with app.unit_of_work(tenant_id=tenant.id) as uow:
+        lacking = create_api_key(uow.session, name="lacking", permissions=sorted(ALL_CODES - {permission}),
+                                 expires_at=None, grantable=ALL_CODES)
+        holding = create_api_key(uow.session, name="holding", permissions=[permission], expires_at=None,
+                                 grantable=ALL_CODES)
+        uow.commit()
+    return {f"key-{permission}": {"x-api-key": lacking.secret}, f"key+{permission}": {"x-api-key": holding.secret}}
+
+
+# -- the matrix --------------------------------------------------------------------------------
+
+
+def test_routes_open_without_a_permission_are_exactly_the_listed_ones() -> None:
+    specs = routes()
+    assert open_routes_not_listed(specs) == []
+    names = {spec.name for spec in specs}
+    assert PUBLIC_ROUTES <= names and AUTHENTICATED_ROUTES <= names  # a stale entry is removed on purpose too
+
+
+def test_every_other_route_demands_a_permission_of_the_catalogue() -> None:
+    # A typo ("user:read") would pass the registry's format check yet lock everyone out.
+    unknown = {s.name: s.permission for s in routes() if s.permission not in {PUBLIC, AUTHENTICATED} | ALL_CODES}
+    assert unknown == {}
+
+
+def test_administration_routes_demand_the_documented_permissions() -> None:
+    declared = {spec.name: spec.permission for spec in routes() if spec.name in ADMINISTRATION}
+    assert declared == ADMINISTRATION
+
+
+@pytest.mark.parametrize("name", [spec.name for spec in routes()])
+def test_route_admits_exactly_the_roles_holding_its_permission(name, admin_app, tenant, spy) -> None:
+    spec = next(s for s in routes() if s.name == name)
+    credentials = _user_credentials(admin_app, tenant)
+    if spec.permission not in (PUBLIC, AUTHENTICATED):
+        credentials |= _key_credentials(admin_app, tenant, spec.permission)
+    assert matrix_violations(spec, _caller(spy), credentials) == []
+
+
+def test_public_routes_reach_their_handler_without_credentials(admin_app, spy) -> None:
+    for spec in routes():
+        if spec.permission == PUBLIC:
+            status, ran = _caller(spy)(spec, spec.methods[0], {})
+            assert (status, ran) == (200, True), spec.name
+
+
+# -- the matrix catches what it must -------------------------------------------------------------
+
+
+def test_a_route_without_a_permission_is_refused_at_registration() -> None:
+    bp, registry = func.Blueprint(), RouteRegistry()
+
+    def handler(request):
+        return success(None)
+
+    with pytest.raises(TypeError):
+        _http.api_route(bp, "probe", name="probe", methods=["GET"], summary="probe", registry=registry)(handler)  # type: ignore[call-arg]
+    for missing in ("", "users", "Users:Read", "users:read:all", None):
+        with pytest.raises((ValueError, TypeError)):
+            _http.api_route(bp, "probe", name="probe", methods=["GET"], permission=missing, summary="probe",
+                            registry=registry)(handler)
+    assert len(registry) == 0 and bp._function_builders == []
+
+
+def test_a_weakened_route_fails_the_allow_lists() -> None:
+    weakened = RouteSpec(name="users_purge", route="users/purge", methods=("POST",), permission=AUTHENTICATED,
+                         summary="a route whose permission was dropped to 'any signed-in caller'")
+    opened = RouteSpec(name="audit_dump", route="audit/dump", methods=("GET",), permission=PUBLIC, summary="oops")
+    assert open_routes_not_listed([weakened, opened]) == [
+        "users_purge is AUTHENTICATED but not in AUTHENTICATED_ROUTES",
+        "audit_dump is PUBLIC but not in PUBLIC_ROUTES",
+    ]
+
+
+def test_the_matrix_catches_a_route_whose_check_was_removed(admin_app, tenant, spy, monkeypatch) -> None:
+    bp, registry = func.Blueprint(), RouteRegistry()
+
+    @_http.api_route(bp, "probe/{id}", name="probe_delete", methods=["DELETE"], permission="users:delete",
+                     summary="probe", registry=registry)
+    def probe(request):
+        return success(None)
+
+    spec = registry.get("probe_delete")
+    functions = {"probe_delete": _function_of(bp, "probe_delete")}
+    monkeypatch.setattr("tests.support.api.http_functions", lambda: functions)
+    credentials = _user_credentials(admin_app, tenant) | _key_credentials(admin_app, tenant, spec.permission)
+    call = _caller(spy)
+    assert matrix_violations(spec, call, credentials) == []  # with the check in place, the route is sound
+
+    def without_permission_check(self, request, permission):  # authenticates, forgets to authorise
+        request.principal = self.authenticate(request)
+
+    monkeypatch.setattr(RequestAuthorizer, "__call__", without_permission_check)
+    found = matrix_violations(spec, call, credentials)
+    assert "DELETE probe/{id} as Manager (lacks users:delete): 200, ran=True" in found
+    assert "DELETE probe/{id} as Viewer (lacks users:delete): 200, ran=True" in found
+    assert any(problem.startswith("DELETE probe/{id} as key-users:delete") for problem in found)
+
+
+def test_seeded_callers_hold_what_their_role_grants(tenant) -> None:
+    # Guards the matrix itself: it relies on these tokens carrying exactly the role's grants.
+    assert {role: user.permissions for role, user in tenant.users.items()} == {
+        role: definition.permissions for role, definition in SYSTEM_ROLES.items()
+    }
+    assert isinstance(tenant.admin, SeededUser)
