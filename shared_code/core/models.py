@@ -174,6 +174,17 @@ class SoftDeletable:
         self.deleted_by = None
 
 
+class Versioned:
+    """Optimistic concurrency: `version` goes up with every UPDATE, which only applies when the row still
+    has the version read (SQLAlchemy's version counter). It is the record's ETag."""
+
+    version: Mapped[int] = mapped_column(default=1, server_default="1", sort_order=102)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.__table__.c.version}
+
+
 def check_one_of(column: str, values: tuple[str, ...], *, name: str | None = None) -> sa.CheckConstraint:
     """A CHECK that `column` (its database name) holds one of `values`; named CK_<Table>_<name>."""
     # An expression, not text: each dialect quotes the column its own way ([x] on MSSQL, which
