@@ -43,7 +43,7 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
   echo "$wanted" > "$stamp"
 fi
 
-# Node: Azurite (pinned in package-lock.json).
+# Node: Azurite and the front-end libraries (pinned in package-lock.json).
 node_stamp=node_modules/.pact-lock
 wanted_node=$(sha256sum package-lock.json | cut -d' ' -f1)
 if [ "$(cat "$node_stamp" 2>/dev/null)" != "$wanted_node" ]; then
@@ -51,3 +51,14 @@ if [ "$(cat "$node_stamp" 2>/dev/null)" != "$wanted_node" ]; then
   npm ci --no-audit --no-fund --loglevel=error
   echo "$wanted_node" > "$node_stamp"
 fi
+
+# Front-end libraries: copied from node_modules (so they follow the lock) into web/vendor/, which the
+# web app loads from its own origin, never from a CDN. A copy on every run is cheap and never stale.
+vendor=web/vendor
+rm -rf "$vendor.tmp" && mkdir -p "$vendor.tmp/tabulator"
+tabulator=node_modules/tabulator-tables/dist
+# .js rather than .mjs: Static Web Apps and devhost both serve .js as JavaScript, which module scripts need.
+cp "$tabulator/js/tabulator_esm.min.mjs" "$vendor.tmp/tabulator/tabulator_esm.min.js"
+cp "$tabulator/css/tabulator_simple.min.css" "$vendor.tmp/tabulator/tabulator.min.css"
+cp node_modules/tabulator-tables/LICENSE "$vendor.tmp/tabulator/LICENSE"
+rm -rf "$vendor" && mv "$vendor.tmp" "$vendor"

@@ -1,37 +1,144 @@
-// The app shell: a menu and a hash router that loads one page module per view.
-const PAGES = [
-  { path: "/health", title: "System health", load: () => import("./pages/health.js") },
+// The app shell: the menu, the signed-in user's bar, and a hash router that loads one page module
+// per view. Routes name who may open them: "public" (anyone), "signed-in", or a permission.
+import { can, currentUser, isSignedIn, onSessionChange, restoreSession } from "./auth.js";
+import { forbidden, h, show } from "./ui.js";
+
+const HOME = "/health";
+
+const ROUTES = [
+  { path: "/health", title: "System health", access: "public", menu: true, load: () => import("./pages/health.js") },
+  { path: "/users", title: "Users", access: "users:read", menu: true, load: () => import("./pages/users.js") },
+  { path: "/users/invite", title: "Invite a user", access: "users:create", load: () => import("./pages/user-invite.js") },
+  { path: "/users/:id", title: "User", access: "users:read", load: () => import("./pages/user-edit.js") },
+  { path: "/roles", title: "Roles and permissions", access: "roles:read", menu: true, load: () => import("./pages/roles.js") },
+  { path: "/roles/new", title: "New role", access: "roles:create", load: () => import("./pages/role-edit.js") },
+  { path: "/roles/:id", title: "Role", access: "roles:read", load: () => import("./pages/role-edit.js") },
+  { path: "/api-keys", title: "API keys", access: "settings:read", menu: true, load: () => import("./pages/api-keys.js") },
+  { path: "/audit", title: "Audit log", access: "audit:read", menu: true, load: () => import("./pages/audit.js") },
+  { path: "/profile", title: "Profile", access: "signed-in", load: () => import("./pages/profile.js") },
+  { path: "/sign-in", title: "Sign in", access: "public", load: () => import("./pages/sign-in.js") },
+  { path: "/sign-out", title: "Sign out", access: "public", load: () => import("./pages/sign-out.js") },
+  { path: "/forgot-password", title: "Forgot password", access: "public", load: () => import("./pages/forgot-password.js") },
+  { path: "/reset-password", title: "Reset password", access: "public", load: () => import("./pages/reset-password.js") },
+  { path: "/accept-invitation", title: "Accept invitation", access: "public", load: () => import("./pages/accept-invitation.js") },
+  { path: "/verify-email", title: "Verify e-mail", access: "public", load: () => import("./pages/verify-email.js") },
 ];
 
+function allowed(route) {
+  if (route.access === "public") return true;
+  if (!isSignedIn()) return false;
+  return route.access === "signed-in" || can(route.access);
+}
+
+/** The current hash as {path, query, target}: `#/users/7?tab=roles` → "/users/7", {tab: "roles"}. */
+function currentLocation() {
+  const raw = location.hash.replace(/^#/, "") || HOME;
+  const mark = raw.indexOf("?");
+  const path = mark === -1 ? raw : raw.slice(0, mark);
+  const query = Object.fromEntries(new URLSearchParams(mark === -1 ? "" : raw.slice(mark + 1)));
+  return { path: path === "/" ? HOME : path, query, target: raw };
+}
+
+function match(path) {
+  const parts = path.split("/").filter(Boolean);
+  for (const route of ROUTES) {
+    const pattern = route.path.split("/").filter(Boolean);
+    if (pattern.length !== parts.length) continue;
+    const params = {};
+    const fits = pattern.every((segment, i) => {
+      if (segment.startsWith(":")) {
+        params[segment.slice(1)] = decoded(parts[i]);
+        return true;
+      }
+      return segment === parts[i];
+    });
+    if (fits) return { route, params };
+  }
+  return null;
+}
+
+function decoded(segment) {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment; // a malformed escape: the page will answer "not found" for it
+  }
+}
+
 function renderMenu(current) {
-  const menu = document.getElementById("menu");
-  menu.replaceChildren(
-    ...PAGES.map((page) => {
-      const item = document.createElement("li");
-      const link = document.createElement("a");
-      link.href = `#${page.path}`;
-      link.textContent = page.title;
-      if (page.path === current) link.setAttribute("aria-current", "page");
-      item.append(link);
-      return item;
-    }),
+  const items = ROUTES.filter((route) => route.menu && allowed(route));
+  if (!isSignedIn()) items.push(ROUTES.find((route) => route.path === "/sign-in"));
+  document.getElementById("menu").replaceChildren(
+    ...items.map((route) =>
+      h("li", {}, h("a", { href: `#${route.path}`, "aria-current": route.path === current ? "page" : null }, route.title))),
   );
 }
 
-async function route() {
-  const path = location.hash.replace(/^#/, "") || PAGES[0].path;
-  const page = PAGES.find((p) => p.path === path);
-  const view = document.getElementById("view");
-  renderMenu(page ? page.path : null);
-  if (!page) {
-    view.innerHTML = `<h1>Not found</h1><p>No page at <code></code>.</p>`;
-    view.querySelector("code").textContent = path;
+function renderUserBar() {
+  const me = currentUser();
+  const bar = document.getElementById("session");
+  if (!me) {
+    bar.replaceChildren();
     return;
   }
-  document.title = `${page.title} · PACT`;
-  const module = await page.load();
-  await module.render(view);
+  bar.replaceChildren(
+    h("a", { href: "#/profile", class: "who", title: me.tenant.name }, me.user.display_name || me.user.email),
+    h("a", { href: "#/sign-out", class: "sign-out" }, "Sign out"),
+  );
 }
 
-window.addEventListener("hashchange", route);
-route();
+let rendering = 0;
+
+async function route() {
+  const here = currentLocation();
+  const found = match(here.path);
+  renderMenu(found ? found.route.path : null);
+  renderUserBar();
+  const view = document.getElementById("view");
+  const page = h("div", { class: "page" }); // a fresh container: a slow page cannot draw over the next one
+  view.replaceChildren(page);
+  if (!found) {
+    document.title = "Not found · PACT";
+    show(page, h("h1", {}, "Not found"), h("p", {}, "No page at ", h("code", {}, here.path), "."));
+    return;
+  }
+  const { route: target, params } = found;
+  if (!allowed(target) && !isSignedIn()) {
+    location.replace(`#/sign-in?next=${encodeURIComponent(here.target)}`);
+    return;
+  }
+  document.title = `${target.title} · PACT`;
+  if (!allowed(target)) {
+    forbidden(page);
+    return;
+  }
+  const ticket = ++rendering;
+  try {
+    const module = await target.load();
+    if (ticket !== rendering) return; // the user moved on while the module loaded
+    await module.render(page, { ...here.query, ...params });
+  } catch (err) {
+    console.error(err); // a bug or a missing file (is web/vendor filled?): say so rather than go blank
+    show(page, h("h1", {}, target.title), h("p", { class: "form-error", role: "alert" }, `This page could not be shown: ${err.message}`));
+  }
+}
+
+onSessionChange(() => {
+  const here = currentLocation();
+  const found = match(here.path);
+  renderUserBar();
+  // Signed out (or the session expired) on a page that needs a session: go and sign in again.
+  if (found && !allowed(found.route) && !isSignedIn()) route();
+  else renderMenu(found ? found.route.path : null);
+});
+
+async function start() {
+  await restoreSession();
+  window.addEventListener("hashchange", () => {
+    route();
+    document.getElementById("view").focus({ preventScroll: true });
+  });
+  await route();
+}
+
+start();
