@@ -51,6 +51,9 @@ class HttpApp:
 
 class DevhostHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
+    # The listen backlog, as Kestrel's default. socketserver's 5 overflows when more clients connect at
+    # once, and the kernel then leaves those connections hanging for seconds (SYN-ACK retries).
+    request_queue_size = 512
     allow_reuse_address = True
     block_on_close = False
 
@@ -68,6 +71,9 @@ class DevhostHTTPServer(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # TCP_NODELAY, as the host's Kestrel sets it: the headers and the body go out in two writes, and with
+    # Nagle's algorithm the body waits for the client's delayed ACK of the headers (~40 ms a response).
+    disable_nagle_algorithm = True
     server_version = "devhost"
     server: DevhostHTTPServer
 

@@ -61,4 +61,12 @@ tabulator=node_modules/tabulator-tables/dist
 cp "$tabulator/js/tabulator_esm.min.mjs" "$vendor.tmp/tabulator/tabulator_esm.min.js"
 cp "$tabulator/css/tabulator_simple.min.css" "$vendor.tmp/tabulator/tabulator.min.css"
 cp node_modules/tabulator-tables/LICENSE "$vendor.tmp/tabulator/LICENSE"
+# pdf.js: the library, its worker (a module worker from our origin, so `script-src 'self'` holds), and the
+# font data it reads for PDFs that do not embed their fonts.
+pdfjs=node_modules/pdfjs-dist
+mkdir -p "$vendor.tmp/pdfjs"
+cp "$pdfjs/build/pdf.min.mjs" "$vendor.tmp/pdfjs/pdf.min.js"
+cp "$pdfjs/build/pdf.worker.min.mjs" "$vendor.tmp/pdfjs/pdf.worker.min.js"
+cp -r "$pdfjs/standard_fonts" "$pdfjs/cmaps" "$vendor.tmp/pdfjs/"
+cp "$pdfjs/LICENSE" "$vendor.tmp/pdfjs/LICENSE"
 rm -rf "$vendor" && mv "$vendor.tmp" "$vendor"

@@ -63,7 +63,14 @@ def app_environment(monkeypatch: pytest.MonkeyPatch, base_environ: dict[str, str
     """
     from shared_code.core.bootstrap import reset_container
 
-    environ = {**base_environ, "PACT_REDIS_URL": redis_url, "PACT_LOCAL_SETTINGS": "/nonexistent/local.settings.json"}
+    environ = {
+        **base_environ,
+        "PACT_REDIS_URL": redis_url,
+        "PACT_LOCAL_SETTINGS": "/nonexistent/local.settings.json",
+        # Callers without X-Forwarded-For share one "unknown" bucket in the shared Redis; tests that
+        # are about the per-IP limit set their own.
+        "PACT_RATE_LIMIT_PER_IP": "100000",
+    }
     for name, value in environ.items():
         monkeypatch.setenv(name, value)
     reset_container()

@@ -59,6 +59,25 @@ EXPECTED = {
     "audit_export": "httpTrigger",
 }
 
+# Records (issue 4): each resource has the eight standard REST routes.
+RECORD_RESOURCES = (
+    "accounts", "contracts", "candidates", "distributors", "account_distributors",
+    "contract_categories", "contract_requirements", "documents", "bundles",
+)
+STANDARD_ROUTES = ("list", "export", "bulk", "create", "get", "update", "delete", "restore")
+EXPECTED |= {f"{resource}_{route}": "httpTrigger" for resource in RECORD_RESOURCES for route in STANDARD_ROUTES}
+# ... and the relationship routes of accounts and contracts.
+EXPECTED |= dict.fromkeys((
+    "accounts_contracts", "accounts_candidates", "accounts_documents", "accounts_distributors", "accounts_children",
+    "contracts_candidates", "contracts_candidate_counts", "contracts_candidates_assign",
+), "httpTrigger")
+
+# ... and documents' uploads and downloads, and a bundle's ordered documents.
+EXPECTED |= dict.fromkeys((
+    "documents_upload", "documents_upload_start", "documents_upload_complete", "documents_download",
+    "documents_content", "documents_thumbnail", "bundles_documents_list", "bundles_documents_set",
+), "httpTrigger")
+
 INDEX_SCRIPT = """
 import json, function_app
 functions = function_app.app.get_functions()

@@ -50,6 +50,11 @@ export async function send(path, { method = "GET", body, headers = {}, auth = tr
 
 /** A JSON request; resolves to the success envelope, rejects with ApiError for an error envelope. */
 export async function api(path, options = {}) {
+  return (await apiResponse(path, options)).envelope;
+}
+
+/** Like api(), with the response's headers too: a record's `ETag`, to send back as `If-Match`. */
+export async function apiResponse(path, options = {}) {
   const response = await send(path, options);
   let envelope = null;
   try {
@@ -58,6 +63,47 @@ export async function api(path, options = {}) {
     throw new ApiError(response.status, "bad_response", `Unexpected response (${response.status}).`);
   }
   if (!envelope.success) throw toError(response, envelope);
+  return { envelope, headers: response.headers };
+}
+
+/**
+ * A request through XMLHttpRequest, which (unlike fetch) reports upload progress: `onProgress(loaded, total)`.
+ * `url` is a path under /api/v1 (sent with the bearer token, refreshed once after a 401) or, with
+ * `auth: false`, any URL (e.g. a storage upload link). Resolves to {status, text, header(name)}.
+ */
+export async function sendWithProgress(url, { method = "POST", body, headers = {}, auth = true, onProgress } = {}) {
+  let token = null;
+  const attempt = () => new Promise((resolve, reject) => {
+    const request = new XMLHttpRequest();
+    request.open(method, auth ? `${API_BASE}${url}` : url);
+    token = auth ? credentials.accessToken() : null;
+    if (token) request.setRequestHeader("Authorization", `Bearer ${token}`);
+    for (const [name, value] of Object.entries(headers)) request.setRequestHeader(name, value);
+    if (onProgress) request.upload.addEventListener("progress", (event) => onProgress(event.loaded, event.total));
+    request.addEventListener("load", () => resolve({
+      status: request.status, text: request.responseText, header: (name) => request.getResponseHeader(name),
+    }));
+    request.addEventListener("error", () => reject(new ApiError(0, "network_error", "The upload did not reach the server.")));
+    request.addEventListener("abort", () => reject(new ApiError(0, "aborted", "The upload was cancelled.")));
+    request.send(body);
+  });
+  let response = await attempt();
+  if (response.status === 401 && token !== null) {
+    const current = credentials.accessToken();
+    if ((current !== null && current !== token) || (await credentials.refresh())) response = await attempt();
+  }
+  return response;
+}
+
+/** The envelope of a sendWithProgress() answer from the API; rejects with ApiError for an error envelope. */
+export function envelopeOf(response) {
+  let envelope = null;
+  try {
+    envelope = JSON.parse(response.text);
+  } catch {
+    throw new ApiError(response.status, "bad_response", `Unexpected response (${response.status}).`);
+  }
+  if (!envelope.success) throw toError({ status: response.status, headers: { get: response.header } }, envelope);
   return envelope;
 }
 

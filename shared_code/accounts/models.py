@@ -1,5 +1,8 @@
 """Customer accounts, contracts, the candidates that link them, distributors (schema `acs`), and
-contract master data: categories and document requirements (schema `idm`)."""
+contract master data: categories and document requirements (schema `idm`).
+
+Every filter and sort a list offers (shared_code/accounts/resources.py) has an index led by `tenantId`;
+tests/records/test_query_cost.py fails for one that has not."""
 
 from __future__ import annotations
 
@@ -38,8 +41,12 @@ class Account(Record, Base):
         sa.UniqueConstraint("tenantId", "number"),
         sa.Index(None, "tenantId", "name"),
         sa.Index(None, "tenantId", "status", "name"),
-        sa.Index(None, "tenantId", "parentId"),
+        sa.Index(None, "tenantId", "accountType", "name"),
+        sa.Index(None, "tenantId", "state", "name"),
+        sa.Index(None, "tenantId", "parentId", "name"),  # an account's children, in name order
+        sa.Index(None, "tenantId", "city"),
         sa.Index(None, "tenantId", "createdAt"),
+        sa.Index(None, "tenantId", "updatedAt"),
         check_one_of("accountType", ACCOUNT_TYPES),
         check_one_of("status", ACCOUNT_STATUSES),
         {"schema": "acs"},
@@ -66,7 +73,12 @@ class Account(Record, Base):
 
 class ContractCategory(Record, Base):
     __tablename__ = "ContractCategory"
-    __table_args__ = (sa.UniqueConstraint("tenantId", "code"), {"schema": "idm"})
+    __table_args__ = (
+        sa.UniqueConstraint("tenantId", "code"),
+        sa.Index(None, "tenantId", "name"),
+        sa.Index(None, "tenantId", "createdAt"),
+        {"schema": "idm"},
+    )
 
     code: Mapped[str] = mapped_column(sa.Unicode(50))
     name: Mapped[str] = mapped_column(sa.Unicode(200))
@@ -82,6 +94,9 @@ class Contract(Record, Base):
         sa.Index(None, "tenantId", "name"),
         sa.Index(None, "tenantId", "status", "endsOn"),
         sa.Index(None, "tenantId", "categoryId"),
+        sa.Index(None, "tenantId", "supplier"),
+        sa.Index(None, "tenantId", "startsOn"),
+        sa.Index(None, "tenantId", "endsOn"),
         sa.Index(None, "tenantId", "createdAt"),
         check_one_of("status", CONTRACT_STATUSES),
         {"schema": "acs"},
@@ -107,6 +122,8 @@ class ContractRequirement(Record, Base):
                            name="for_contract_or_category"),
         sa.Index(None, "tenantId", "contractId"),
         sa.Index(None, "tenantId", "categoryId"),
+        sa.Index(None, "tenantId", "documentType"),
+        sa.Index(None, "tenantId", "createdAt"),
         {"schema": "idm"},
     )
 
@@ -123,8 +140,11 @@ class Candidate(Record, Base):
     __tablename__ = "Candidate"
     __table_args__ = (
         sa.UniqueConstraint("tenantId", "accountId", "contractId"),
-        sa.Index(None, "tenantId", "contractId", "status"),
+        sa.Index(None, "tenantId", "contractId", "status"),  # also counts a contract's candidates per status
+        sa.Index(None, "tenantId", "contractId", "updatedAt"),
         sa.Index(None, "tenantId", "status", "updatedAt"),
+        sa.Index(None, "tenantId", "updatedAt"),
+        sa.Index(None, "tenantId", "createdAt"),
         check_one_of("status", CANDIDATE_STATUSES),
         {"schema": "acs"},
     )
@@ -145,6 +165,8 @@ class Distributor(Record, Base):
     __table_args__ = (
         sa.UniqueConstraint("tenantId", "code"),
         sa.Index(None, "tenantId", "name"),
+        sa.Index(None, "tenantId", "status", "name"),
+        sa.Index(None, "tenantId", "createdAt"),
         check_one_of("status", DISTRIBUTOR_STATUSES),
         {"schema": "acs"},
     )
@@ -163,6 +185,8 @@ class AccountDistributor(Record, Base):
     __table_args__ = (
         sa.UniqueConstraint("tenantId", "accountId", "distributorId"),
         sa.Index(None, "tenantId", "distributorId"),
+        sa.Index(None, "tenantId", "territory"),
+        sa.Index(None, "tenantId", "createdAt"),
         {"schema": "acs"},
     )
 

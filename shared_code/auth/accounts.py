@@ -19,7 +19,6 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -40,9 +39,9 @@ from shared_code.auth.password_policy import check_password
 from shared_code.auth.passwords import hash_password, verify_password
 from shared_code.auth.permissions import USER
 from shared_code.auth.principal import Principal
-from shared_code.auth.sessions import load_user, revoke_user_sessions
+from shared_code.auth.sessions import load_user, revoke_user_sessions, signed_in
 from shared_code.core.audit import record_audit
-from shared_code.core.errors import Conflict, InvalidInput, PermissionDenied, Unauthenticated
+from shared_code.core.errors import Conflict, InvalidInput
 from shared_code.core.mail import EmailMessageSpec, MailError
 from shared_code.core.mail_templates import (
     invitation_email,
@@ -122,7 +121,7 @@ def register(app, *, tenant: str, email: str, password: str, display_name: str, 
     address, an unknown tenant or one that does not take registrations: nothing happens.
     """
     email = _normalise(email)
-    _limit_mail_requests(app, "register", email)
+    _limit_mail_requests(app, "register", email, ip)
     check_password(password, email=email, display_name=display_name)
     with _no_faster_than(RESPONSE_FLOOR_SECONDS):
         password_hash = hash_password(password)  # before any lookup: the same work for every address
@@ -206,7 +205,7 @@ def verify_email(app, *, token: str, ip: str | None = None) -> None:
 def forgot_password(app, *, email: str, ip: str | None = None) -> None:
     """E-mail a reset link when the address belongs to an active account; returns nothing either way."""
     email = _normalise(email)
-    _limit_mail_requests(app, "forgot", email)
+    _limit_mail_requests(app, "forgot", email, ip)
     with _no_faster_than(RESPONSE_FLOOR_SECONDS):
         with app.unit_of_work() as uow:
             user = load_user(uow.session, email=email)
@@ -257,7 +256,7 @@ def change_password(
     towards the sign-in lockout, so a stolen access token cannot be used to guess it.
     """
     now = datetime.now(UTC)
-    with _signed_in(app, principal) as (uow, user):
+    with signed_in(app, principal) as (uow, user):
         subject = lockout_subject(user.email)
         app.lockout.check(subject)
         if not verify_password(current_password, user.password_hash):
@@ -293,12 +292,12 @@ def change_password(
 
 
 def get_profile(app, principal: Principal) -> ProfilePublic:
-    with _signed_in(app, principal) as (_, user):
+    with signed_in(app, principal) as (_, user):
         return _profile(user)
 
 
 def update_profile(app, principal: Principal, *, display_name: str, ip: str | None = None) -> ProfilePublic:
-    with _signed_in(app, principal) as (uow, user):
+    with signed_in(app, principal) as (uow, user):
         user.display_name = display_name
         _audit(uow.session, user, "user.update_profile", ip=ip)
         uow.commit()
@@ -324,18 +323,6 @@ def _user_of_token(session: Session, token: str, purpose: str) -> User:
     return user
 
 
-@contextmanager
-def _signed_in(app, principal: Principal) -> Iterator[tuple[Any, User]]:
-    """A unit of work for the caller's tenant, acting as the caller, and the caller's user row."""
-    if not principal.is_user:
-        raise PermissionDenied("only a signed-in person has a password and a profile, not an API key")
-    with app.unit_of_work(tenant_id=principal.tenant_id, actor_id=principal.id) as uow:
-        user = load_user(uow.session, id=principal.id)
-        if user is None or user.status != "active":
-            raise Unauthenticated("this account is no longer active")
-        yield uow, user
-
-
 def _set_password(user: User, password: str, now: datetime) -> None:
     user.password_hash = hash_password(password)
     user.password_changed_at = now
@@ -356,8 +343,13 @@ def _audit(session: Session, user: User, action: str, *, ip: str | None) -> None
     )
 
 
-def _limit_mail_requests(app, action: str, email: str) -> None:
-    # Keyed by the (hashed) address whether or not it has an account, so the limit reveals nothing.
+def _limit_mail_requests(app, action: str, email: str, ip: str | None) -> None:
+    """Per client IP, as for sign-in attempts: one machine does not try address after address (nor
+    make us hash passwords for it). Per address, whether or not it has an account (so the limit
+    reveals nothing): nobody's mailbox is bombed through us. A call without an IP (not over HTTP)
+    has only the second."""
+    if ip is not None:
+        app.rate_limiter.hit(f"{action}-ip", ip, limit=app.settings.login_rate_limit_per_ip)
     app.rate_limiter.hit(f"{action}-email", lockout_subject(email), limit=MAIL_REQUESTS_PER_HOUR, window=3600)
 
 

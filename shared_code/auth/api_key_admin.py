@@ -19,7 +19,7 @@ from shared_code.auth.principal import Principal
 from shared_code.auth.roles import ensure_known_permissions
 from shared_code.auth.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyPublic, ApiKeyQuery
 from shared_code.core.errors import NotFound
-from shared_code.core.search import contains_any, ordering
+from shared_code.core.search import contains_any, fetch_page
 
 SORTABLE = {
     "name": ApiKey.name,
@@ -35,11 +35,9 @@ def list_api_keys(session: Session, query: ApiKeyQuery) -> tuple[list[ApiKeyPubl
         conditions.append(contains_any((ApiKey.name,), query.q))
     if query.status:
         conditions.append(_status_is(query.status, datetime.now(UTC)))
-    order = ordering(query, SORTABLE, "-created_at")
-    total = session.scalar(sa.select(sa.func.count(ApiKey.id)).where(*conditions)) or 0
-    keys = session.scalars(
-        sa.select(ApiKey).where(*conditions).order_by(*order, ApiKey.id).offset(query.offset).limit(query.page_size)
-    ).all()
+    keys, total = fetch_page(
+        session, ApiKey, query, sortable=SORTABLE, default_sort="-created_at", conditions=conditions
+    )
     return [ApiKeyPublic.model_validate(key) for key in keys], total
 
 
@@ -53,14 +51,11 @@ def get_api_key(session: Session, key_id: uuid.UUID) -> ApiKeyPublic:
 def issue_api_key(session: Session, actor: Principal | None, body: ApiKeyCreate) -> ApiKeyCreated:
     """A new key with catalogue permissions the actor holds (the operator's CLI: any)."""
     ensure_known_permissions(body.permissions)
-    expires_at = body.expires_at
-    if expires_at is not None and expires_at.tzinfo is None:
-        expires_at = expires_at.replace(tzinfo=UTC)  # a time without a zone is UTC, as everywhere in the API
     created = create_api_key(
         session,
         name=body.name,
         permissions=body.permissions,
-        expires_at=expires_at,
+        expires_at=body.expires_at,  # in UTC (ApiKeyCreate)
         grantable=actor.permissions if actor is not None else ALL_CODES,
     )
     public = ApiKeyPublic.model_validate(created.key)

@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Iterable
 
 from shared_code.auth.principal import Principal
-from shared_code.auth.tokens import decode_token
+from shared_code.auth.tokens import TokenClaims, decode_token
 from shared_code.core.errors import PermissionDenied, Unauthenticated
 from shared_code.core.http.registry import AUTHENTICATED, PUBLIC
 from shared_code.core.http.request import ApiRequest
@@ -35,6 +35,16 @@ def expire_access_tokens(app, user_ids: Iterable[uuid.UUID]) -> None:
     now = f"{math.floor(time.time() * 1000) / 1000:.3f}"  # milliseconds, as tokens carry (`iat_ms`)
     for user_id in user_ids:
         app.cache.set(revoked_before_key(user_id), now, ttl_seconds=app.settings.access_token_ttl)
+
+
+def ensure_not_revoked(app, claims: TokenClaims) -> None:
+    """Refuse a token that was signed out (its `jti` denied) or issued before its user's sessions
+    were ended. Holds for the MFA-step tokens too: a password reset also ends a half-done sign-in."""
+    denied, revoked_before = app.cache.get_many([deny_key(claims.token_id), revoked_before_key(claims.subject)])
+    if denied is not None:
+        raise Unauthenticated("token revoked")
+    if revoked_before is not None and claims.issued_at.timestamp() < float(revoked_before):
+        raise Unauthenticated("token revoked; sign in again")
 
 
 class RequestAuthorizer:
@@ -68,13 +78,7 @@ class RequestAuthorizer:
 
     def principal_from_token(self, token: str) -> Principal:
         claims = decode_token(self._app.key_ring, token)
-        denied, revoked_before = self._app.cache.get_many(
-            [deny_key(claims.token_id), revoked_before_key(claims.subject)]
-        )
-        if denied is not None:
-            raise Unauthenticated("token revoked")
-        if revoked_before is not None and claims.issued_at.timestamp() < float(revoked_before):
-            raise Unauthenticated("token revoked; sign in again")
+        ensure_not_revoked(self._app, claims)
         return Principal(
             "user",
             claims.subject,

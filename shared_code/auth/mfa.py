@@ -2,7 +2,8 @@
 single-use recovery codes.
 
 Secrets are encrypted at rest with PACT_ENCRYPTION_KEY (Fernet). A code is accepted within one
-30-second step of the server's clock, and never twice: the last used step is remembered. Failed
+30-second step of the server's clock, and never twice: the last used step is claimed with a
+conditional UPDATE, so not even two concurrent requests can both spend one code. Failed
 codes count towards a lockout like failed passwords.
 """
 
@@ -17,13 +18,14 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from shared_code.auth import tokens
 from shared_code.auth.models import MfaCredential, RecoveryCode, User
 from shared_code.auth.principal import Principal
-from shared_code.auth.sessions import Client, TokenPair, load_user, start_session, user_for_step
+from shared_code.auth.sessions import Client, TokenPair, signed_in, start_session, user_for_step
 from shared_code.core.audit import record_audit
-from shared_code.core.errors import Conflict, InvalidInput, NotFound, Unauthenticated, Unavailable
+from shared_code.core.errors import Conflict, InvalidInput, Unauthenticated, Unavailable
 
 ISSUER = "PACT"
 RECOVERY_CODES = 10
@@ -79,7 +81,7 @@ def confirm_enrolment(app, session: Session, user: User, code: str) -> list[str]
     credential = session.get(MfaCredential, user.id)
     if credential is None or user.mfa_enabled:
         raise Conflict("start the enrolment first")
-    _check_code(app, credential, code, user)
+    _check_code(app, session, credential, code, user)
     credential.confirmed_at = datetime.now(UTC)
     user.mfa_enabled = True
     session.execute(sa.delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
@@ -89,7 +91,7 @@ def confirm_enrolment(app, session: Session, user: User, code: str) -> list[str]
     return codes
 
 
-def _check_code(app, credential: MfaCredential, code: str, user: User) -> None:
+def _check_code(app, session: Session, credential: MfaCredential, code: str, user: User) -> None:
     import pyotp
 
     subject = f"mfa:{user.id}"
@@ -99,12 +101,29 @@ def _check_code(app, credential: MfaCredential, code: str, user: User) -> None:
     now_step = int(time.time()) // _STEP
     code = code.strip().replace(" ", "")
     for step in (now_step, now_step - 1, now_step + 1):
-        if secrets.compare_digest(totp.at(step * _STEP), code) and step > (credential.last_used_step or -1):
-            credential.last_used_step = step
+        if secrets.compare_digest(totp.at(step * _STEP), code) and _claim_step(session, credential, step):
             app.lockout.clear(subject)
             return
     app.lockout.record_failure(subject)
     raise Unauthenticated("the code is not valid")
+
+
+def _claim_step(session: Session, credential: MfaCredential, step: int) -> bool:
+    """Record `step` as the last one used, unless it or a later one was: one conditional UPDATE, so of
+    two requests racing with the same code exactly one succeeds (what the row said when it was read
+    may be stale by then)."""
+    claimed = session.execute(
+        sa.update(MfaCredential)
+        .where(
+            MfaCredential.user_id == credential.user_id,
+            sa.or_(MfaCredential.last_used_step.is_(None), MfaCredential.last_used_step < step),
+        )
+        .values(last_used_step=step)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed == 1:
+        set_committed_value(credential, "last_used_step", step)
+    return claimed == 1
 
 
 def _use_recovery_code(app, session: Session, user: User, code: str) -> None:
@@ -138,7 +157,7 @@ def complete_login(app, *, mfa_token: str, code: str | None, recovery_code: str 
             credential = uow.session.get(MfaCredential, user.id)
             if credential is None or credential.confirmed_at is None:
                 raise Unauthenticated("MFA is not set up for this account")
-            _check_code(app, credential, code, user)
+            _check_code(app, uow.session, credential, code, user)
         pair = start_session(app, uow.session, user, client, method="recovery_code" if recovery_code else "totp")
         uow.commit()
         return pair
@@ -163,23 +182,14 @@ def confirm_setup_during_login(app, *, mfa_token: str, code: str, client: Client
 
 
 def enrol(app, principal: Principal) -> Enrolment:
-    with app.unit_of_work(tenant_id=principal.tenant_id, actor_id=principal.id) as uow:
-        enrolment = begin_enrolment(app, uow.session, _signed_in_user(uow.session, principal))
+    with signed_in(app, principal) as (uow, user):
+        enrolment = begin_enrolment(app, uow.session, user)
         uow.commit()
         return enrolment
 
 
 def confirm_enrol(app, principal: Principal, code: str) -> list[str]:
-    with app.unit_of_work(tenant_id=principal.tenant_id, actor_id=principal.id) as uow:
-        codes = confirm_enrolment(app, uow.session, _signed_in_user(uow.session, principal), code)
+    with signed_in(app, principal) as (uow, user):
+        codes = confirm_enrolment(app, uow.session, user, code)
         uow.commit()
         return codes
-
-
-def _signed_in_user(session: Session, principal: Principal) -> User:
-    if not principal.is_user:
-        raise InvalidInput("MFA belongs to people, not API keys")
-    user = load_user(session, id=principal.id)
-    if user is None:
-        raise NotFound("no such user")
-    return user

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+
+from shared_code.core.errors import PermissionDenied
 
 
 @dataclass(frozen=True)
@@ -27,3 +30,16 @@ class Principal:
     @property
     def actor_type(self) -> str:
         return self.kind
+
+    def ensure_person(self) -> None:
+        """Refuse an API key where only a signed-in person makes sense (a session, a password, MFA)."""
+        if not self.is_user:
+            raise PermissionDenied("only a signed-in person can do this, not an API key")
+
+
+def ensure_grantable(actor: Principal | None, codes: Iterable[str]) -> None:
+    """A caller gives or takes away (a user's roles, a custom role's grants) only permissions they
+    hold themselves, so nobody can mint more power than they have. `None` is the operator's CLI."""
+    excess = set(codes) - actor.permissions if actor is not None else set()
+    if excess:
+        raise PermissionDenied("you cannot grant or take away permissions you do not hold", details=sorted(excess))

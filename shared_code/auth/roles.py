@@ -17,11 +17,11 @@ from shared_code.auth import tenant_settings
 from shared_code.auth.authn import expire_access_tokens
 from shared_code.auth.models import Permission, Role, UserRole
 from shared_code.auth.permissions import ALL_CODES, PERMISSIONS
-from shared_code.auth.principal import Principal
+from shared_code.auth.principal import Principal, ensure_grantable
 from shared_code.auth.schemas import PermissionPublic, RoleCreate, RolePublic, RoleQuery, RoleUpdate
 from shared_code.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from shared_code.core.http.params import ListQuery
-from shared_code.core.search import contains_any, ordering
+from shared_code.core.search import contains_any, fetch_page
 
 SORTABLE = {"name": Role.name, "created_at": Role.created_at}
 
@@ -33,16 +33,15 @@ def list_roles(session: Session, query: RoleQuery) -> tuple[list[RolePublic], in
         conditions.append(Role.is_system.is_(query.system))
     if query.q:
         conditions.append(contains_any((Role.name, Role.description), query.q))
-    order = ordering(query, SORTABLE, "name")
-    total = session.scalar(sa.select(sa.func.count(Role.id)).where(*conditions)) or 0
-    roles = session.scalars(
-        sa.select(Role)
-        .options(selectinload(Role.permissions))
-        .where(*conditions)
-        .order_by(*order, Role.id)
-        .offset(query.offset)
-        .limit(query.page_size)
-    ).all()
+    roles, total = fetch_page(
+        session,
+        Role,
+        query,
+        sortable=SORTABLE,
+        default_sort="name",
+        conditions=conditions,
+        options=[selectinload(Role.permissions)],
+    )
     return [_public(role) for role in roles], total
 
 
@@ -53,7 +52,7 @@ def get_role(session: Session, role_id: uuid.UUID) -> RolePublic:
 def create_role(session: Session, actor: Principal | None, body: RoleCreate) -> RolePublic:
     _ensure_name_free(session, body.name)
     permissions = _permissions(session, body.permissions)
-    _ensure_grantable(actor, {p.code for p in permissions})
+    ensure_grantable(actor, {p.code for p in permissions})
     role = Role(name=body.name, description=body.description, is_system=False, permissions=permissions)
     session.add(role)
     _flush_unique(session, body.name)
@@ -64,7 +63,7 @@ def update_role(app, session: Session, actor: Principal | None, role_id: uuid.UU
     """Rename, describe or re-grant a custom role. Its holders' new permissions apply at their next refresh."""
     role = _custom(_load(session, role_id))
     if changes.name is not None and changes.name != role.name:
-        _ensure_name_free(session, changes.name)
+        _ensure_name_free(session, changes.name, other_than=role.id)  # "ops" may become "Ops"
         tenant_settings.rename_mfa_role(session, role.tenant_id, role.name, changes.name)
         role.name = changes.name
     if "description" in changes.model_fields_set:
@@ -73,7 +72,7 @@ def update_role(app, session: Session, actor: Principal | None, role_id: uuid.UU
         permissions = _permissions(session, changes.permissions)
         before, after = {p.code for p in role.permissions}, {p.code for p in permissions}
         if before != after:
-            _ensure_grantable(actor, before ^ after)
+            ensure_grantable(actor, before ^ after)
             role.permissions = permissions
             expire_access_tokens(app, _holders(session, role.id))
     _flush_unique(session, role.name)
@@ -142,15 +141,10 @@ def _permissions(session: Session, codes: list[str]) -> list[Permission]:
     return list(session.scalars(sa.select(Permission).where(Permission.code.in_(set(codes))).order_by(Permission.code)))
 
 
-def _ensure_grantable(actor: Principal | None, codes: set[str]) -> None:
-    excess = codes - actor.permissions if actor is not None else set()
-    if excess:
-        raise PermissionDenied("you cannot grant or take away permissions you do not hold", details=sorted(excess))
-
-
-def _ensure_name_free(session: Session, name: str) -> None:
+def _ensure_name_free(session: Session, name: str, *, other_than: uuid.UUID | None = None) -> None:
     # The tenant's roles and the system roles: a custom "Admin" would be mistaken for the real one.
-    if session.scalar(sa.select(Role.id).where(sa.func.lower(Role.name) == name.lower())) is not None:
+    same_name = sa.select(Role.id).where(sa.func.lower(Role.name) == name.lower(), Role.id != other_than)
+    if session.scalar(same_name) is not None:
         raise Conflict(f"a role named {name!r} exists already")
 
 

@@ -1,7 +1,7 @@
 """API shapes of the administration routes: users, roles, permissions, API keys, tenant settings.
 
-Request bodies refuse unknown fields, so a PATCH that tries to change something it cannot (an
-e-mail, a password hash) fails loudly instead of being ignored. Responses never carry a secret:
+Request bodies are strict (shared_code/auth/fields.py): a PATCH that tries to change something it
+cannot (an e-mail, a password hash) fails loudly instead of being ignored. Responses never carry a secret:
 no password hash, no key hash; an API key's secret appears once, in `ApiKeyCreated`.
 """
 
@@ -14,41 +14,31 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared_code.auth.account_schemas import RoleRef  # the same shape as the profile's roles
-from shared_code.core.http.params import ListQuery
-
-_EMAIL = r"^[^@\s]+@[^@\s]+$"  # loose on purpose, as in account_schemas: local addresses are fine
-_PERMISSION = r"^[a-z][a-z_]*:[a-z][a-z_]*$"
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+from shared_code.auth.fields import StrictBody, display_name_field, email_field
+from shared_code.core.http.params import ListQuery, UtcDateTime
 
 
 class _Public(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
 
-def _display_name(default=...):
-    return Field(default, min_length=1, max_length=200)
-
-
 # -- users -------------------------------------------------------------------------------------
 
 
-class UserCreate(_Strict):
-    email: str = Field(min_length=3, max_length=320, pattern=_EMAIL)
-    display_name: str = _display_name()
+class UserCreate(StrictBody):
+    email: str = email_field()
+    display_name: str = display_name_field()
     roles: list[uuid.UUID] = Field(default_factory=list, max_length=50, description="role ids")
 
 
-class UserUpdate(_Strict):
-    display_name: str | None = _display_name(None)
+class UserUpdate(StrictBody):
+    display_name: str | None = display_name_field(None)
     status: Literal["active", "disabled"] | None = Field(
         None, description="disabling ends the user's sessions; an invited user becomes active by accepting"
     )
 
 
-class UserRolesUpdate(_Strict):
+class UserRolesUpdate(StrictBody):
     roles: list[uuid.UUID] = Field(max_length=50, description="role ids: the user's complete set of roles")
 
 
@@ -76,13 +66,13 @@ class UserPublic(_Public):
 # -- roles and permissions -----------------------------------------------------------------------
 
 
-class RoleCreate(_Strict):
+class RoleCreate(StrictBody):
     name: str = Field(min_length=1, max_length=100)
     description: str | None = Field(None, max_length=500)
     permissions: list[str] = Field(default_factory=list, max_length=200)
 
 
-class RoleUpdate(_Strict):
+class RoleUpdate(StrictBody):
     name: str | None = Field(None, min_length=1, max_length=100)
     description: str | None = Field(None, max_length=500)
     permissions: list[str] | None = Field(None, max_length=200)
@@ -114,10 +104,10 @@ class PermissionPublic(BaseModel):
 # -- API keys ------------------------------------------------------------------------------------
 
 
-class ApiKeyCreate(_Strict):
+class ApiKeyCreate(StrictBody):
     name: str = Field(min_length=1, max_length=200)
     permissions: list[str] = Field(min_length=1, max_length=200)
-    expires_at: datetime | None = Field(None, description="when the key stops working (none: until revoked)")
+    expires_at: UtcDateTime | None = Field(None, description="when the key stops working (none: until revoked)")
 
 
 class ApiKeyQuery(ListQuery):
@@ -150,6 +140,6 @@ class TenantSettingsPublic(BaseModel):
     mfa_required_roles: list[str]
 
 
-class TenantSettingsUpdate(_Strict):
+class TenantSettingsUpdate(StrictBody):
     allow_self_registration: bool | None = None
     mfa_required_roles: list[str] | None = Field(None, max_length=50, description="names of roles that must use MFA")

@@ -2,42 +2,40 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
+
+from shared_code.auth.fields import PASSWORD_SCHEMA, Password, StrictBody
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class LoginRequest(_Strict):
+class LoginRequest(StrictBody):
     email: str = Field(min_length=3, max_length=320)
-    password: str = Field(min_length=1, max_length=1024)
+    password: Password = Field(min_length=1, max_length=1024, json_schema_extra=PASSWORD_SCHEMA)
 
 
-class MfaVerifyRequest(_Strict):
+class MfaVerifyRequest(StrictBody):
     mfa_token: str = Field(min_length=10, max_length=4096)
     code: str | None = Field(None, pattern=r"^\s*\d{6}\s*$")
     recovery_code: str | None = Field(None, min_length=8, max_length=40)
 
 
-class MfaTokenRequest(_Strict):
+class MfaTokenRequest(StrictBody):
     mfa_token: str = Field(min_length=10, max_length=4096)
 
 
-class MfaSetupConfirmRequest(_Strict):
+class MfaSetupConfirmRequest(StrictBody):
     mfa_token: str = Field(min_length=10, max_length=4096)
     code: str = Field(pattern=r"^\s*\d{6}\s*$")
 
 
-class MfaCodeRequest(_Strict):
+class MfaCodeRequest(StrictBody):
     code: str = Field(pattern=r"^\s*\d{6}\s*$")
 
 
-class RefreshRequest(_Strict):
+class RefreshRequest(StrictBody):
     refresh_token: str = Field(min_length=10, max_length=512)
 
 
-class LogoutRequest(_Strict):
+class LogoutRequest(StrictBody):
     refresh_token: str | None = Field(None, max_length=512)
 
 

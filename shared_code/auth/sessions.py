@@ -11,20 +11,23 @@ import functools
 import hashlib
 import secrets
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from shared_code.auth import tokens
-from shared_code.auth.authn import deny_key, expire_access_tokens
+from shared_code.auth.authn import deny_key, ensure_not_revoked, expire_access_tokens
 from shared_code.auth.limits import lockout_subject
 from shared_code.auth.models import RefreshToken, Role, Tenant, User
 from shared_code.auth.passwords import hash_password, needs_rehash, verify_password
 from shared_code.auth.principal import Principal
 from shared_code.core.audit import record_audit
-from shared_code.core.errors import NotFound, PermissionDenied, Unauthenticated
+from shared_code.core.errors import Unauthenticated
 
 MFA_STEP_TTL = timedelta(minutes=5)
 BAD_CREDENTIALS = "invalid email or password"
@@ -70,6 +73,21 @@ def load_user(session: Session, **where) -> User | None:
     return session.scalars(query.where(User.deleted_at.is_(None))).one_or_none()
 
 
+@contextmanager
+def signed_in(app, principal: Principal) -> Iterator[tuple[Any, User]]:
+    """A unit of work for the caller's tenant, acting as the caller, and the caller's own user row.
+
+    Only a person has one: an API key is refused (403). An account removed or no longer active
+    since its token was issued answers as signed out (401).
+    """
+    principal.ensure_person()
+    with app.unit_of_work(tenant_id=principal.tenant_id, actor_id=principal.id) as uow:
+        user = load_user(uow.session, id=principal.id)
+        if user is None or user.status != "active":
+            raise Unauthenticated("this account is no longer active")
+        yield uow, user
+
+
 def _can_sign_in(user: User | None) -> bool:
     return user is not None and user.status == "active" and user.tenant.status == "active"
 
@@ -86,7 +104,10 @@ def login(app, *, email: str, password: str, client: Client) -> TokenPair | MfaC
     app.lockout.check(subject)
     with app.unit_of_work() as uow:
         user = load_user(uow.session, email=email.strip().lower())
-        password_ok = verify_password(password, user.password_hash if user else _dummy_hash())
+        # An unknown address, or an account without a password yet (invited), costs a verification
+        # too: otherwise the quicker answer would tell that the address is known.
+        known_hash = user.password_hash if user is not None else None
+        password_ok = verify_password(password, known_hash or _dummy_hash()) and known_hash is not None
         if not (password_ok and _can_sign_in(user)):
             locked = app.lockout.record_failure(subject)
             record_audit(
@@ -165,6 +186,7 @@ def _new_refresh_token(app, session: Session, user: User, *, family_id: uuid.UUI
 def user_for_step(app, session: Session, token: str, kind: str) -> User:
     """The user an MFA-step token was issued to, if they may still sign in."""
     claims = tokens.decode_token(app.key_ring, token, expected_type=kind)
+    ensure_not_revoked(app, claims)
     user = load_user(session, id=claims.subject)
     if not _can_sign_in(user):
         raise Unauthenticated(BAD_CREDENTIALS)
@@ -243,6 +265,7 @@ def revoke_user_sessions(app, session: Session, user_id: uuid.UUID) -> None:
 
 def logout(app, *, principal: Principal, refresh_token: str | None, client: Client) -> None:
     """Deny the access token until it expires and revoke the session's refresh tokens."""
+    principal.ensure_person()
     if principal.token_id and principal.expires_at:
         remaining = int((principal.expires_at - datetime.now(UTC)).total_seconds()) + 1
         if remaining > 0:
@@ -260,12 +283,7 @@ def logout(app, *, principal: Principal, refresh_token: str | None, client: Clie
 
 def describe_me(app, principal: Principal) -> dict:
     """The signed-in user, tenant, roles and flat permission list the UI builds its menus from."""
-    if not principal.is_user:
-        raise PermissionDenied("this describes people; an API key has no profile")
-    with app.unit_of_work(tenant_id=principal.tenant_id) as uow:
-        user = load_user(uow.session, id=principal.id)
-        if user is None:
-            raise NotFound("no such user")
+    with signed_in(app, principal) as (_, user):
         tenant: Tenant = user.tenant
         return {
             "user": {

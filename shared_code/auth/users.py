@@ -23,11 +23,11 @@ from sqlalchemy.orm import Session, selectinload
 from shared_code.auth.authn import expire_access_tokens
 from shared_code.auth.models import MfaCredential, RecoveryCode, Role, User
 from shared_code.auth.permissions import ADMIN, system_role_id
-from shared_code.auth.principal import Principal
+from shared_code.auth.principal import Principal, ensure_grantable
 from shared_code.auth.schemas import UserCreate, UserPublic, UserQuery, UserUpdate
 from shared_code.core.audit import record_audit
-from shared_code.core.errors import Conflict, NotFound, PermissionDenied
-from shared_code.core.search import contains_any, ordering
+from shared_code.core.errors import Conflict, NotFound
+from shared_code.core.search import contains_any, fetch_page
 
 SORTABLE = {
     "email": User.email,
@@ -47,16 +47,15 @@ def list_users(session: Session, query: UserQuery) -> tuple[list[UserPublic], in
         conditions.append(contains_any((User.email, User.display_name), query.q))
     if query.role:
         conditions.append(User.roles.any(_role_matches(query.role)))
-    order = ordering(query, SORTABLE, "email")
-    total = session.scalar(sa.select(sa.func.count(User.id)).where(*conditions)) or 0
-    users = session.scalars(
-        sa.select(User)
-        .options(selectinload(User.roles))
-        .where(*conditions)
-        .order_by(*order, User.id)
-        .offset(query.offset)
-        .limit(query.page_size)
-    ).all()
+    users, total = fetch_page(
+        session,
+        User,
+        query,
+        sortable=SORTABLE,
+        default_sort="email",
+        conditions=conditions,
+        options=[selectinload(User.roles)],
+    )
     return [_public(user) for user in users], total
 
 
@@ -214,11 +213,7 @@ def _visible_roles(session: Session, role_ids: list[uuid.UUID]) -> list[Role]:
 
 def _ensure_grantable(actor: Principal | None, roles: Iterable[Role]) -> None:
     """A caller may give or take away only roles whose every permission they hold."""
-    if actor is None:
-        return
-    excess = {p.code for role in roles for p in role.permissions} - actor.permissions
-    if excess:
-        raise PermissionDenied("you cannot grant or take away permissions you do not hold", details=sorted(excess))
+    ensure_grantable(actor, (p.code for role in roles for p in role.permissions))
 
 
 def _refuse_self(actor: Principal | None, user: User, verb: str) -> None:

@@ -1,9 +1,10 @@
-"""`pact seed [--demo]`: the default tenant and first admin (and, on request, a demo team)."""
+"""`pact seed [--demo]`: the default tenant and first admin (and, on request, a demo team and demo records)."""
 
 from __future__ import annotations
 
 import argparse
 
+from shared_code.accounts.demo import seed_demo_records
 from shared_code.cli._common import CommandError, app, require_migrated
 from shared_code.core.seed import DEMO_PASSWORD, seed_defaults, seed_demo
 
@@ -11,7 +12,8 @@ from shared_code.core.seed import DEMO_PASSWORD, seed_defaults, seed_demo
 def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("seed", help="create the default tenant and the first admin (idempotent)")
     parser.add_argument(
-        "--demo", action="store_true", help="also add demo users (a published password; not in production)"
+        "--demo", action="store_true",
+        help="also add demo users (a published password; not in production) and demo accounts, contracts, ...",
     )
     parser.set_defaults(handler=_seed)
 
@@ -32,6 +34,8 @@ def _seed(args: argparse.Namespace) -> int:
     if args.demo:
         with container.unit_of_work() as uow:
             added = seed_demo(uow.session, tenant_slug=settings.default_tenant)
+            records = seed_demo_records(uow.session, tenant_id=result.tenant_id)
             uow.commit()
         print(f"demo users: {len(added)} added (password: {DEMO_PASSWORD})")
+        print("demo records: " + ", ".join(f"{n} {kind.replace('_', '-')}" for kind, n in records.items()) + " added")
     return 0

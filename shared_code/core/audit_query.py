@@ -6,22 +6,21 @@ to everyone, administrators included.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from shared_code.core.audit import ACTOR_TYPES, AuditLog
+from shared_code.core.csv_stream import csv_chunks
 from shared_code.core.errors import Unprocessable
-from shared_code.core.http.params import ListQuery
-from shared_code.core.search import contains_any, ordering
+from shared_code.core.http.params import ListQuery, UtcDateTime
+from shared_code.core.search import contains_any, fetch_page
 
 EXPORT_MAX_ROWS = 100_000  # an export larger than this asks for a narrower period instead
 _BATCH = 500
@@ -42,7 +41,6 @@ CSV_COLUMNS = (
     "ip",
     "changes",
 )
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class AuditFilter(BaseModel):
@@ -55,13 +53,10 @@ class AuditFilter(BaseModel):
     entity_id: str | None = Field(None, max_length=100)
     actor_id: uuid.UUID | None = None
     actor_type: str | None = Field(None, pattern=f"^({'|'.join(ACTOR_TYPES)})$")
-    occurred_from: datetime | None = Field(None, alias="from", description="from this time (inclusive; UTC if no zone)")
-    occurred_to: datetime | None = Field(None, alias="to", description="until this time (exclusive; UTC if no zone)")
-
-    @field_validator("occurred_from", "occurred_to")
-    @classmethod
-    def _utc(cls, value: datetime | None) -> datetime | None:
-        return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
+    occurred_from: UtcDateTime | None = Field(
+        None, alias="from", description="from this time (inclusive; UTC if no zone)"
+    )
+    occurred_to: UtcDateTime | None = Field(None, alias="to", description="until this time (exclusive; UTC if no zone)")
 
 
 class AuditQuery(ListQuery, AuditFilter):
@@ -87,12 +82,14 @@ class AuditEntryPublic(BaseModel):
 
 def list_audit_entries(session: Session, query: AuditQuery) -> tuple[list[AuditEntryPublic], int]:
     """One page of the session's tenant's entries, newest first unless sorted otherwise, and the total."""
-    conditions = _conditions(query, search=query.q)
-    order = ordering(query, _SORTABLE, "-occurred_at")
-    total = session.scalar(sa.select(sa.func.count(AuditLog.id)).where(*conditions)) or 0
-    rows = session.scalars(
-        sa.select(AuditLog).where(*conditions).order_by(*order, AuditLog.id).offset(query.offset).limit(query.page_size)
-    ).all()
+    rows, total = fetch_page(
+        session,
+        AuditLog,
+        query,
+        sortable=_SORTABLE,
+        default_sort="-occurred_at",
+        conditions=_conditions(query, search=query.q),
+    )
     return [AuditEntryPublic.model_validate(row) for row in rows], total
 
 
@@ -112,15 +109,9 @@ def export_audit_csv(session: Session, filters: AuditFilter) -> Iterator[bytes]:
 
 
 def _csv_chunks(session: Session, conditions: list[Any]) -> Iterator[bytes]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
     statement = sa.select(AuditLog).where(*conditions).order_by(AuditLog.occurred_at, AuditLog.id)
-    for count, row in enumerate(session.scalars(statement.execution_options(yield_per=_BATCH)), start=1):
-        writer.writerow([_cell(value) for value in _csv_row(row)])
-        if count % _BATCH == 0:
-            yield _drain(buffer)
-    yield _drain(buffer)
+    rows = session.scalars(statement.execution_options(yield_per=_BATCH))
+    return csv_chunks(CSV_COLUMNS, (_csv_row(row) for row in rows))
 
 
 def _csv_row(row: AuditLog) -> tuple[Any, ...]:
@@ -136,18 +127,6 @@ def _csv_row(row: AuditLog) -> tuple[Any, ...]:
         row.ip,
         changes,
     )
-
-
-def _cell(value: Any) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
-def _drain(buffer: io.StringIO) -> bytes:
-    chunk = buffer.getvalue().encode()
-    buffer.seek(0)
-    buffer.truncate()
-    return chunk
 
 
 def _conditions(filters: AuditFilter, *, search: str | None = None) -> list[Any]:

@@ -47,7 +47,11 @@ class Container:
     @cached_property
     def session_factory(self) -> sessionmaker:
         from shared_code.core.db import create_session_factory
+        from shared_code.core.models import load_models
 
+        # Every mapped table, so a flush can resolve foreign keys to tables (e.g. core.Tenant) that no
+        # import of this worker has loaded yet: otherwise a fresh worker's first write may fail.
+        load_models()
         return create_session_factory(self.engine)
 
     def unit_of_work(self, *, tenant_id=None, actor_id=None) -> UnitOfWork:

@@ -31,16 +31,20 @@ class UnsupportedDatabaseError(ValueError):
 
 
 def create_engine(url: str | URL, *, echo: bool = False) -> Engine:
-    """An engine for `url`, configured for its dialect; nothing connects until first use."""
+    """An engine for `url`, configured for its dialect; nothing connects until first use.
+
+    Its errors never carry the statement's parameters (password and token hashes, encrypted
+    secrets) into a logged traceback, unless `echo` asks for every statement to be logged anyway.
+    """
     url = make_url(url)
     backend = url.get_backend_name()
     try:
         if backend == "sqlite":
             return _sqlite_engine(url, echo=echo)
         if backend == "postgresql":
-            return sa.create_engine(url, echo=echo, pool_pre_ping=True)
+            return sa.create_engine(url, echo=echo, hide_parameters=not echo, pool_pre_ping=True)
         if backend == "mssql":
-            return sa.create_engine(url, echo=echo, pool_pre_ping=True, fast_executemany=True)
+            return sa.create_engine(url, echo=echo, hide_parameters=not echo, pool_pre_ping=True, fast_executemany=True)
     except ImportError as exc:  # e.g. pyodbc without the system's unixODBC library
         raise UnsupportedDatabaseError(f"the {url.drivername} driver cannot be loaded: {exc}") from exc
     raise UnsupportedDatabaseError(f"unsupported database {backend!r}: use sqlite, postgresql+psycopg or mssql+pyodbc")
@@ -48,6 +52,10 @@ def create_engine(url: str | URL, *, echo: bool = False) -> Engine:
 
 def create_session_factory(engine: Engine) -> sessionmaker[Session]:
     """Sessions bound to `engine`; objects stay readable after commit (they are handed to responses)."""
+    if is_sqlite(engine):
+        # A unit of work reads, then writes: on SQLite it takes the write lock when it begins, so
+        # two of them queue (busy timeout) instead of one failing with "database is locked".
+        engine = engine.execution_options(sqlite_begin="IMMEDIATE")
     return sessionmaker(bind=engine, expire_on_commit=False)
 
 
@@ -63,7 +71,7 @@ def _sqlite_engine(url: URL, *, echo: bool) -> Engine:
         kwargs.update(poolclass=StaticPool, connect_args={"check_same_thread": False})
     else:
         Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    engine = sa.create_engine(url, echo=echo, **kwargs)
+    engine = sa.create_engine(url, echo=echo, hide_parameters=not echo, **kwargs)
 
     @event.listens_for(engine, "connect")
     def _configure(dbapi_connection: Any, _record: Any) -> None:
@@ -79,8 +87,9 @@ def _sqlite_engine(url: URL, *, echo: bool) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(conn: sa.Connection) -> None:
-        if conn.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
-            conn.exec_driver_sql("BEGIN")
+        options = conn.get_execution_options()
+        if options.get("isolation_level") != "AUTOCOMMIT":
+            conn.exec_driver_sql(f"BEGIN {options.get('sqlite_begin', '')}".strip())
 
     return engine.execution_options(schema_translate_map=SQLITE_SCHEMA_MAP)
 

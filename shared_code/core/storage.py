@@ -10,7 +10,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import IO, Any
 
 from azure.core.exceptions import ResourceExistsError, ResourceNotFoundError
@@ -22,7 +22,7 @@ from azure.storage.queue import QueueServiceClient, TextBase64DecodePolicy, Text
 from shared_code.core import names
 from shared_code.core.config import StorageSettings
 from shared_code.core.context import current_correlation_id
-from shared_code.core.errors import NotFound
+from shared_code.core.errors import NotFound, PreconditionFailed, Unavailable
 
 CHUNK_SIZE = 4 * 1024 * 1024  # the SDK's block size: memory per upload/download stays near this
 # Per-call options for probes and start-up checks: answer at once instead of retrying for a minute.
@@ -190,6 +190,84 @@ class BlobStore:
     def list(self, container: str, prefix: str | None = None) -> Iterator[StoredBlob]:
         for props in self._service.get_container_client(container).list_blobs(name_starts_with=prefix):
             yield _stored(container, props)
+
+    def read_url(self, container: str, name: str, *, ttl: timedelta = timedelta(minutes=15),
+                 download_name: str | None = None) -> tuple[str, datetime]:
+        """A short-lived, read-only URL of one blob, and when it expires.
+
+        Signed with the account key on Azurite (connection string), with a user delegation key under
+        managed identity (no account key exists there).
+        """
+        from azure.storage.blob import BlobSasPermissions
+
+        disposition = f'attachment; filename="{download_name}"' if download_name else None
+        return self._signed_url(container, name, BlobSasPermissions(read=True), ttl, content_disposition=disposition)
+
+    def write_url(self, container: str, name: str, *, ttl: timedelta = timedelta(minutes=30)) -> tuple[str, datetime]:
+        """A short-lived URL that can write one blob (Put Blob, or Put Block and Put Block List) and do
+        nothing else: it cannot read, list or delete. Signed like `read_url`."""
+        from azure.storage.blob import BlobSasPermissions
+
+        return self._signed_url(container, name, BlobSasPermissions(create=True, write=True), ttl)
+
+    def _signed_url(self, container: str, name: str, permission: Any, ttl: timedelta,
+                    **options: Any) -> tuple[str, datetime]:
+        from azure.storage.blob import generate_blob_sas
+
+        starts = datetime.now(UTC) - timedelta(minutes=5)  # tolerate clock skew
+        expires = datetime.now(UTC) + ttl
+        signing: dict[str, Any]
+        credential = self._service.credential
+        if getattr(credential, "account_key", None):
+            signing = {"account_key": credential.account_key}
+        else:
+            signing = {"user_delegation_key": self._service.get_user_delegation_key(starts, expires)}
+        token = generate_blob_sas(
+            account_name=self._service.account_name,
+            container_name=container,
+            blob_name=name,
+            permission=permission,
+            start=starts,
+            expiry=expires,
+            **options,
+            **signing,
+        )
+        return f"{self._service.get_blob_client(container, name).url}?{token}", expires
+
+    def copy(self, source_container: str, source_name: str, container: str, name: str, *,
+             source_etag: str | None = None, content_type: str | None = None,
+             timeout: float = 600.0) -> StoredBlob:
+        """Copy a blob inside the account, server-side (its bytes never pass through this process), and
+        wait for the copy to finish. With `source_etag` the copy happens only while the source is still
+        that version (`PreconditionFailed` otherwise)."""
+        import time
+
+        from azure.core import MatchConditions
+        from azure.core.exceptions import ResourceModifiedError
+
+        # Same account: the copy request's own credentials (key or identity) authorise reading the source,
+        # so the service copies inside itself. (Given a SAS URL, Azurite fetches the bytes over HTTP.)
+        source_url = self._service.get_blob_client(source_container, source_name).url
+        target = self._service.get_blob_client(container, name)
+        conditions = {"source_etag": source_etag, "source_match_condition": MatchConditions.IfNotModified}
+        try:
+            status = target.start_copy_from_url(source_url, **(conditions if source_etag else {}))["copy_status"]
+        except ResourceModifiedError:
+            raise PreconditionFailed(f"blob {source_container}/{source_name} changed before it was copied") from None
+        except ResourceNotFoundError:
+            raise NotFound(f"blob {source_container}/{source_name} does not exist") from None
+        deadline = time.monotonic() + timeout
+        while status == "pending":  # copies inside one account are usually done at once
+            if time.monotonic() > deadline:
+                target.abort_copy(target.get_blob_properties().copy.id)
+                raise Unavailable(f"copying {source_container}/{source_name} took longer than {timeout:.0f} s")
+            time.sleep(0.2)
+            status = target.get_blob_properties().copy.status
+        if status != "success":
+            raise Unavailable(f"copying {source_container}/{source_name} ended as {status}")
+        if content_type:
+            target.set_http_headers(ContentSettings(content_type=content_type))
+        return self.properties(container, name)
 
     def ping(self) -> None:
         """Raise when the blob service cannot be reached or refuses our credentials."""

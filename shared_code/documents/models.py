@@ -6,12 +6,25 @@ import uuid
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from shared_code.accounts.models import Record
+from shared_code.core.errors import Conflict
 from shared_code.core.models import Base, TenantOwned, UUIDPrimaryKey, check_one_of
 
 DOCUMENT_STATUSES = ("draft", "uploaded", "processing", "review", "failed", "completed", "archived", "deleted")
+# The lifecycle (docs/DOCUMENTS.md): draft → uploaded → processing → completed → archived → deleted,
+# with review and failed branches. A status may move only along these arrows; `deleted` is the end.
+DOCUMENT_TRANSITIONS: dict[str, frozenset[str]] = {
+    "draft": frozenset({"uploaded"}),
+    "uploaded": frozenset({"processing", "review", "failed", "completed", "archived"}),
+    "processing": frozenset({"review", "failed", "completed"}),
+    "review": frozenset({"processing", "failed", "completed", "archived"}),
+    "failed": frozenset({"processing", "review", "archived"}),
+    "completed": frozenset({"review", "archived"}),
+    "archived": frozenset({"completed", "deleted"}),
+    "deleted": frozenset(),
+}
 BUNDLE_STATUSES = ("open", "closed")
 
 
@@ -22,7 +35,14 @@ class Document(Record, Base):
         sa.Index(None, "tenantId", "accountId", "createdAt"),
         sa.Index(None, "tenantId", "contractId", "createdAt"),
         sa.Index(None, "tenantId", "status", "createdAt"),
+        sa.Index(None, "tenantId", "documentType", "createdAt"),
         sa.Index(None, "tenantId", "createdAt"),
+        # Every other sort of the documents list has its index too (tests/records/test_query_cost.py).
+        sa.Index(None, "tenantId", "updatedAt"),
+        sa.Index(None, "tenantId", "title"),
+        sa.Index(None, "tenantId", "fileName"),
+        sa.Index(None, "tenantId", "sizeBytes"),
+        sa.Index(None, "tenantId", "pageCount"),
         check_one_of("status", DOCUMENT_STATUSES),
         {"schema": "doc"},
     )
@@ -45,6 +65,14 @@ class Document(Record, Base):
     description: Mapped[str | None] = mapped_column(sa.Unicode(2000))
     attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
+    @validates("status")
+    def _moves_along_the_lifecycle(self, _key: str, status: str) -> str:
+        current = self.status  # None while the row is being made: any first status will do
+        if current is not None and status != current and status not in DOCUMENT_TRANSITIONS.get(current, ()):
+            allowed = ", ".join(sorted(DOCUMENT_TRANSITIONS.get(current, ()))) or "none"
+            raise Conflict(f"a document cannot move from {current} to {status} (from {current}: {allowed})")
+        return status
+
 
 class Page(UUIDPrimaryKey, TenantOwned, Base):
     __tablename__ = "Page"
@@ -61,7 +89,16 @@ class Bundle(Record, Base):
     """An ordered set of documents (e.g. everything one account returned for a contract)."""
 
     __tablename__ = "Bundle"
-    __table_args__ = (sa.Index(None, "tenantId", "name"), check_one_of("status", BUNDLE_STATUSES), {"schema": "doc"})
+    __table_args__ = (
+        sa.Index(None, "tenantId", "name"),
+        sa.Index(None, "tenantId", "status", "name"),
+        sa.Index(None, "tenantId", "accountId"),
+        sa.Index(None, "tenantId", "contractId"),
+        sa.Index(None, "tenantId", "createdAt"),
+        sa.Index(None, "tenantId", "updatedAt"),
+        check_one_of("status", BUNDLE_STATUSES),
+        {"schema": "doc"},
+    )
 
     name: Mapped[str] = mapped_column(sa.Unicode(200))
     description: Mapped[str | None] = mapped_column(sa.Unicode(2000))

@@ -14,18 +14,14 @@ import pytest
 import sqlalchemy as sa
 
 import function_app  # noqa: F401  (registers every blueprint)
-from functions import account
+from functions import account, auth
 from shared_code.auth import accounts
 from shared_code.auth.api_keys import create_api_key
 from shared_code.auth.models import Tenant, User
 from shared_code.auth.passwords import hash_password, verify_password
 from shared_code.auth.tokens import issue_token
 from shared_code.core.seed import find_role
-from tests.support import database
 from tests.support.smtp import first_url
-
-migrated_sqlite_template = database.migrated_sqlite_template  # fixtures
-migrated_sqlite_url = database.migrated_sqlite_url
 
 PUBLIC_URL = "https://pact.test"
 OLD_PASSWORD = "granite-Harbour-violet-31"
@@ -77,7 +73,7 @@ def add_user(app, tenant: Tenant, *, status: str = "active", password: str | Non
 
 
 def entry(name: str):
-    for builder in account.bp._function_builders:
+    for builder in (*account.bp._function_builders, *auth.bp._function_builders):
         built = builder.build()
         if built.get_function_name() == name:
             return built.get_user_function()
@@ -204,6 +200,21 @@ def test_reset_through_the_api_refuses_a_weak_password_with_advice_and_never_ech
     done = client.call("auth_password_reset", "POST", "auth/password/reset", {"token": token, "password": NEW_PASSWORD})
     assert done.status_code == 200, done.get_body()
     assert verify_password(NEW_PASSWORD, reload(app, user.email).password_hash)
+
+
+def test_a_password_is_kept_exactly_as_typed_so_the_same_keystrokes_sign_in(app, tenant, smtp_server):
+    user = add_user(app, tenant)
+    client = Client()
+    client.call("auth_password_forgot", "POST", "auth/password/forgot", {"email": f"  {user.email} "})
+    token = token_in(smtp_server.messages_to(user.email)[0], "reset-password")
+    typed = f"  {NEW_PASSWORD} "
+
+    done = client.call("auth_password_reset", "POST", "auth/password/reset", {"token": f" {token} ", "password": typed})
+
+    assert done.status_code == 200, done.get_body()
+    assert verify_password(typed, reload(app, user.email).password_hash)
+    signed_in = client.call("auth_login", "POST", "auth/login", {"email": user.email, "password": typed})
+    assert signed_in.status_code == 200, signed_in.get_body()
 
 
 def test_change_password_through_the_api_ends_the_callers_session_too(app, tenant):

@@ -39,11 +39,7 @@ from shared_code.core.config import Settings
 from shared_code.core.errors import Conflict, InvalidInput, PermissionDenied, RateLimited, Unauthenticated
 from shared_code.core.mail import MailError
 from shared_code.core.seed import find_role
-from tests.support import database
 from tests.support.smtp import REFUSED_DOMAIN, first_url, text_body
-
-migrated_sqlite_template = database.migrated_sqlite_template  # fixtures
-migrated_sqlite_url = database.migrated_sqlite_url
 
 PUBLIC_URL = "https://pact.test"
 OLD_PASSWORD = "granite-Harbour-violet-31"
@@ -406,6 +402,24 @@ def test_reset_requests_are_limited_per_address_whether_or_not_it_has_an_account
             forgot_password(app, email=email)
         assert caught.value.retry_after > 0
     assert len(smtp_server.messages_to(known)) == accounts.MAIL_REQUESTS_PER_HOUR
+
+
+@pytest.mark.parametrize("flow", ["register", "forgot"])
+def test_registration_and_reset_requests_are_limited_per_client_ip(app, tenant, flow):
+    ip = a_client().ip
+
+    def ask(email: str) -> None:
+        if flow == "register":
+            register(app, tenant=tenant.slug, email=email, password=NEW_PASSWORD, display_name="Ada", ip=ip)
+        else:
+            forgot_password(app, email=email, ip=ip)
+
+    for _ in range(app.settings.login_rate_limit_per_ip):  # one machine, address after address
+        ask(address())
+    with pytest.raises(RateLimited) as caught:
+        ask(address())
+    assert caught.value.retry_after > 0
+    forgot_password(app, email=address(), ip=a_client().ip)  # another machine is not held back
 
 
 def test_a_reset_mail_that_cannot_be_sent_is_not_reported(app, tenant, smtp_server):

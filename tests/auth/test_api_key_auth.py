@@ -15,7 +15,6 @@ from shared_code.core.bootstrap import Container
 from shared_code.core.errors import InvalidInput, PermissionDenied, Unauthenticated
 from shared_code.core.http.request import ApiRequest, Headers
 from shared_code.core.seed import seed_defaults
-from tests.support.database import migrated_sqlite_template, migrated_sqlite_url  # noqa: F401
 
 
 @pytest.fixture

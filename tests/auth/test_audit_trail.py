@@ -17,13 +17,10 @@ from shared_code.core import audit_query
 from shared_code.core.audit import AuditLog, mask_changes, record_audit
 from shared_code.core.context import correlation_scope
 from shared_code.core.uow import UnitOfWork
-from tests.support import api, database
-from tests.support.api import InProcessApi, caller, routes, seed_tenant
+from tests.support import database
+from tests.support.api import InProcessApi, caller, routes
 from tests.support.database import unique
 
-admin_app = api.admin_app  # a fixture
-migrated_sqlite_template = database.migrated_sqlite_template  # a fixture
-migrated_sqlite_url = database.migrated_sqlite_url  # a fixture
 migrated_url = database.migrated_url  # a fixture
 pg_migrated_url = database.pg_migrated_url  # a fixture
 session_factory = database.session_factory  # a fixture
@@ -204,16 +201,6 @@ def test_mask_changes_masks_by_field_name() -> None:
 # -- through the API ---------------------------------------------------------------------------
 
 
-@pytest.fixture
-def tenant(admin_app):
-    return seed_tenant(admin_app)
-
-
-@pytest.fixture
-def admin(admin_app, tenant) -> InProcessApi:
-    return caller(admin_app, tenant.admin)
-
-
 def test_the_trail_is_filtered_sorted_and_paged(admin_app, tenant, admin) -> None:
     viewer = str(tenant.users["Viewer"].id)
     admin.patch(f"/users/{viewer}", {"display_name": "Renamed"})
@@ -235,6 +222,9 @@ def test_the_trail_is_filtered_sorted_and_paged(admin_app, tenant, admin) -> Non
     total = everything.meta["total"]
     assert admin.get("/audit", page=2, page_size=3).meta == {"page": 2, "page_size": 3, "total": total}
     assert admin.get("/audit", sort="changes").status == 400
+    for impossible in ("0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"):  # no UTC equivalent
+        assert admin.get("/audit", **{"from": impossible}).status == 400
+        assert admin.call("GET", "/audit/export", params={"to": impossible}).status == 400
 
 
 def test_changes_through_an_api_key_are_attributed_to_the_key(admin_app, tenant, admin) -> None:
@@ -258,10 +248,6 @@ def test_the_export_is_csv_of_the_filtered_entries(admin_app, tenant, admin) -> 
     assert json.loads(rows[1]["changes"])["display_name"]["after"] == '=HYPERLINK("http://evil")'
     everything = list(csv.DictReader(io.StringIO(admin.call("GET", "/audit/export").text)))
     assert len(everything) == admin.get("/audit").meta["total"]
-
-
-def test_a_csv_cell_a_spreadsheet_would_run_is_defused() -> None:
-    assert [audit_query._cell(v) for v in ("=1+1", "-2", "@x", "a=b", None)] == ["'=1+1", "'-2", "'@x", "a=b", ""]
 
 
 def test_an_oversized_export_asks_for_narrower_filters(admin, monkeypatch) -> None:

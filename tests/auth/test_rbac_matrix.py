@@ -25,12 +25,7 @@ from shared_code.auth.permissions import ALL_CODES, SYSTEM_ROLES
 from shared_code.core.http import dispatch
 from shared_code.core.http.registry import AUTHENTICATED, PUBLIC, RouteRegistry, RouteSpec
 from shared_code.core.http.response import success
-from tests.support import api, database
-from tests.support.api import InProcessApi, SeededUser, routes, seed_tenant, token_for
-
-admin_app = api.admin_app  # a fixture
-migrated_sqlite_template = database.migrated_sqlite_template  # a fixture
-migrated_sqlite_url = database.migrated_sqlite_url  # a fixture
+from tests.support.api import InProcessApi, SeededUser, routes, token_for
 
 # Reachable without credentials: health, the API description, and the steps before one has a token.
 PUBLIC_ROUTES = {
@@ -118,11 +113,6 @@ def spy(monkeypatch) -> list[str]:
 
     monkeypatch.setattr(dispatch, "handle", handle)
     return ran
-
-
-@pytest.fixture
-def tenant(admin_app):
-    return seed_tenant(admin_app)
 
 
 def _function_of(bp: func.Blueprint, name: str):

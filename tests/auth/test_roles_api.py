@@ -8,22 +8,7 @@ import pytest
 
 from shared_code.auth.models import Role, User
 from shared_code.auth.permissions import PERMISSIONS, SYSTEM_ROLES
-from tests.support import api, database
-from tests.support.api import InProcessApi, SeededUser, caller, seed_tenant, token_for
-
-admin_app = api.admin_app  # a fixture
-migrated_sqlite_template = database.migrated_sqlite_template  # a fixture
-migrated_sqlite_url = database.migrated_sqlite_url  # a fixture
-
-
-@pytest.fixture
-def tenant(admin_app):
-    return seed_tenant(admin_app)
-
-
-@pytest.fixture
-def admin(admin_app, tenant) -> InProcessApi:
-    return caller(admin_app, tenant.admin)
+from tests.support.api import InProcessApi, SeededUser, token_for
 
 
 def _reviewers(admin: InProcessApi, **overrides) -> dict:
@@ -54,6 +39,15 @@ def test_a_custom_role_is_created_read_and_changed(admin_app, tenant, admin) -> 
     assert (changed.data["name"], changed.data["permissions"], changed.data["description"]) == (
         "Return reviewers", ["returns:read"], "Resolve returns")
     assert admin.patch(f"/roles/{role['id']}", {"description": None}).data["description"] is None
+
+
+def test_a_role_may_change_the_case_of_its_own_name_but_not_take_anothers(admin) -> None:
+    role = _reviewers(admin)
+    _reviewers(admin, name="Auditors")
+    assert admin.patch(f"/roles/{role['id']}", {"name": "REVIEWERS"}).data["name"] == "REVIEWERS"
+    for taken in ("ADMIN", "auditors"):
+        reply = admin.patch(f"/roles/{role['id']}", {"name": taken})
+        assert (reply.status, reply.error_code) == (409, "conflict"), taken
 
 
 def test_changing_a_roles_permissions_makes_its_holders_refresh(admin_app, tenant, admin) -> None:

@@ -10,12 +10,21 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from shared_code.accounts.resources import ACCOUNT_DISTRIBUTORS as LINKS_R
+from shared_code.accounts.resources import ACCOUNTS as ACCOUNTS_R
+from shared_code.accounts.resources import ALL as ACCOUNT_RECORDS
+from shared_code.accounts.resources import CANDIDATES as CANDIDATES_R
+from shared_code.accounts.resources import CATEGORIES as CATEGORIES_R
+from shared_code.accounts.resources import CONTRACTS as CONTRACTS_R
+from shared_code.accounts.resources import DISTRIBUTORS as DISTRIBUTORS_R
+from shared_code.accounts.resources import REQUIREMENTS as REQUIREMENTS_R
 from shared_code.auth import api_key_admin, roles, tenant_settings, users
 from shared_code.auth import schemas as s
 from shared_code.auth.api_keys import create_api_key
 from shared_code.auth.models import ApiKey, Role, User
 from shared_code.auth.permissions import ALL_CODES
 from shared_code.core.audit import AuditLog
+from shared_code.documents.resources import ALL as DOCUMENT_RECORDS
 from tests.support import api, database
 from tests.support.api import InProcessApi, caller, routes, seed_tenant
 
@@ -23,14 +32,74 @@ admin_app = api.admin_app  # a fixture
 migrated_sqlite_template = database.migrated_sqlite_template  # a fixture
 migrated_sqlite_url = database.migrated_sqlite_url  # a fixture
 
-# The first segment of a route with a path parameter → the kind of B's object it is called with.
-OBJECT_OF_ROUTE = {"users": "user", "roles": "role", "api-keys": "api_key"}
+RECORDS = ACCOUNT_RECORDS + DOCUMENT_RECORDS
+
+# The first segment of a route with a path parameter (or its first two, where given) → the kind of B's
+# object it is called with.
+OBJECT_OF_ROUTE = {"users": "user", "roles": "role", "api-keys": "api_key", "documents/uploads": "upload"} | {
+    resource.name: resource.name for resource in RECORDS
+}
 # Bodies valid enough to get past validation, so a 404 can only come from scoping.
 BODIES = {
     "users_update": {"display_name": "Taken over", "status": "disabled"},
     "users_set_roles": {"roles": []},
     "roles_update": {"description": "taken over", "permissions": []},
+    "accounts_update": {"name": "Taken over"},
+    "contracts_update": {"name": "Taken over"},
+    "candidates_update": {"notes": "taken over"},
+    "distributors_update": {"name": "Taken over"},
+    "account_distributors_update": {"territory": "taken over"},
+    "contract_categories_update": {"name": "Taken over"},
+    "contract_requirements_update": {"description": "taken over"},
+    "contracts_candidates_assign": {"account_ids": ["00000000-0000-4000-8000-000000000000"]},
+    "documents_update": {"title": "Taken over"},
+    "documents_upload_complete": {"title": "Taken over"},
+    "bundles_update": {"name": "Taken over"},
+    "bundles_documents_set": {"document_ids": []},
 }
+
+
+def _b_records(session) -> dict[str, str]:
+    """One record of every records resource, made in B's unit of work."""
+    from shared_code.accounts import schemas as r
+    from shared_code.core.resources import create_record
+
+    made = {}
+    account = create_record(session, ACCOUNTS_R, r.AccountCreate(name="B Hospital", number="B-1"))
+    category = create_record(session, CATEGORIES_R, r.CategoryCreate(code="B-CAT", name="B category"))
+    contract = create_record(session, CONTRACTS_R, r.ContractCreate(name="B contract", number="B-C1",
+                                                                    category_id=category.id))
+    distributor = create_record(session, DISTRIBUTORS_R, r.DistributorCreate(code="B-D", name="B distributor"))
+    made["accounts"], made["contract-categories"], made["contracts"] = str(account.id), str(category.id), str(contract.id)
+    made["distributors"] = str(distributor.id)
+    made["candidates"] = str(create_record(session, CANDIDATES_R, r.CandidateCreate(
+        account_id=account.id, contract_id=contract.id)).id)
+    made["account-distributors"] = str(create_record(session, LINKS_R, r.AccountDistributorCreate(
+        account_id=account.id, distributor_id=distributor.id)).id)
+    made["contract-requirements"] = str(create_record(session, REQUIREMENTS_R, r.RequirementCreate(
+        contract_id=contract.id, document_type="participation_form")).id)
+    return made
+
+
+def _b_documents(app, session, tenant_id) -> dict[str, str]:
+    """A document of B (uploaded), a bundle holding it, and an upload of B waiting to be completed."""
+    import io
+
+    from shared_code.core import names
+    from shared_code.core.resources import create_record
+    from shared_code.documents import schemas as d
+    from shared_code.documents.bundles import set_bundle_documents
+    from shared_code.documents.resources import BUNDLES
+    from shared_code.documents.uploads import DirectUpload, start_upload, upload_blob_name, upload_document
+    from tests.documents.pdfs import make_pdf
+
+    document = upload_document(app, session, tenant_id=tenant_id, upload=DirectUpload(
+        io.BytesIO(make_pdf(1)), "b.pdf", d.DocumentMetadata(title="B participation form")))
+    bundle = create_record(session, BUNDLES, d.BundleCreate(name="B bundle"))
+    set_bundle_documents(session, bundle.id, [document.id], if_match=None)
+    upload = start_upload(app, tenant_id=tenant_id, plan=d.UploadStart())
+    app.blobs.upload_bytes(names.TEMP, upload_blob_name(tenant_id, upload.upload_id), make_pdf(2))
+    return {"documents": str(document.id), "bundles": str(bundle.id), "upload": str(upload.upload_id)}
 
 
 @pytest.fixture
@@ -46,9 +115,10 @@ def world(admin_app):
         key = api_key_admin.issue_api_key(uow.session, None, s.ApiKeyCreate(name="B's key", permissions=["users:read"]))
         users.delete_user(admin_app, uow.session, None, b.users["User"].id)
         tenant_settings.update_settings(uow.session, b.id, s.TenantSettingsUpdate(allow_self_registration=True))
+        records = _b_records(uow.session) | _b_documents(admin_app, uow.session, b.id)
         uow.commit()
     objects = {"user": str(b.users["Viewer"].id), "role": str(role.id), "api_key": str(key.id),
-               "removed_user": str(b.users["User"].id)}
+               "removed_user": str(b.users["User"].id), **records}
     return admin_app, a, b, objects
 
 
@@ -71,15 +141,31 @@ def _snapshot(app, tenant_id) -> dict:
                             for r in session.scalars(sa.select(Role).where(Role.tenant_id == tenant_id))),
             "keys": sorted((k.name, k.revoked_at is None) for k in session.scalars(sa.select(ApiKey))),
             "audit": session.scalar(sa.select(sa.func.count(AuditLog.id))),
+            "records": sorted((resource.name, row.id, row.version, row.deleted_at is None)
+                              for resource in RECORDS for row in session.scalars(sa.select(resource.model))),
+            "blobs": sorted(blob.name for container, prefix in _blob_prefixes(tenant_id)
+                            for blob in app.blobs.list(container, prefix=prefix)),
         }
+
+
+def _blob_prefixes(tenant_id):
+    from shared_code.core import names
+
+    return ((names.DOCUMENTS, f"{tenant_id}/"), (names.THUMBNAILS, f"{tenant_id}/"),
+            (names.TEMP, f"uploads/{tenant_id}/"))
 
 
 def _id_routes():
     return [spec for spec in routes() if spec.path_params]
 
 
+def _kind(spec) -> str | None:
+    segments = spec.route.split("/")
+    return OBJECT_OF_ROUTE.get("/".join(segments[:2])) or OBJECT_OF_ROUTE.get(segments[0])
+
+
 def test_every_route_naming_an_object_is_covered() -> None:
-    uncovered = [spec.name for spec in _id_routes() if spec.route.split("/")[0] not in OBJECT_OF_ROUTE]
+    uncovered = [spec.name for spec in _id_routes() if _kind(spec) is None]
     assert uncovered == [], "add the kind of object these routes name to OBJECT_OF_ROUTE"
     assert len(_id_routes()) >= 11
 
@@ -90,7 +176,7 @@ def test_another_tenants_objects_are_not_found_on_every_route(world) -> None:
     answers = {}
     for who, client in _a_callers(app, a).items():
         for spec in _id_routes():
-            kind = OBJECT_OF_ROUTE[spec.route.split("/")[0]]
+            kind = _kind(spec)
             targets = [objects[kind]] + ([objects["removed_user"]] if kind == "user" else [])
             for target in targets:
                 path = spec.route.replace("{id}", target)
@@ -152,3 +238,18 @@ def _system_role_id(name: str):
     from shared_code.auth.permissions import system_role_id
 
     return system_role_id(name)
+
+
+def test_record_lists_and_exports_show_only_the_callers_tenant(world) -> None:
+    app, a, _, objects = world
+    b_records = {objects[resource.name] for resource in RECORDS}
+    for who, client in _a_callers(app, a).items():
+        for resource in RECORDS:
+            for deleted in (False, True):
+                reply = client.get(f"/{resource.name}", deleted=deleted, page_size=200)
+                assert reply.status == 200, (who, resource.name, reply.body)
+                assert not {row["id"] for row in reply.data} & b_records, (who, resource.name)
+            assert client.get(f"/{resource.name}", q="B").meta["total"] == 0, (who, resource.name)
+    b_admin = caller(app, world[2].admin)
+    for resource in RECORDS:  # the same queries do find B's records for B: the filter is scoping, not luck
+        assert objects[resource.name] in {row["id"] for row in b_admin.get(f"/{resource.name}").data}, resource.name

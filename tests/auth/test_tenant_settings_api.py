@@ -6,22 +6,6 @@ import pytest
 import sqlalchemy as sa
 
 from shared_code.core.audit import AuditLog
-from tests.support import api, database
-from tests.support.api import InProcessApi, caller, seed_tenant
-
-admin_app = api.admin_app  # a fixture
-migrated_sqlite_template = database.migrated_sqlite_template  # a fixture
-migrated_sqlite_url = database.migrated_sqlite_url  # a fixture
-
-
-@pytest.fixture
-def tenant(admin_app):
-    return seed_tenant(admin_app)
-
-
-@pytest.fixture
-def admin(admin_app, tenant) -> InProcessApi:
-    return caller(admin_app, tenant.admin)
 
 
 def test_settings_are_read_and_changed_and_the_change_is_audited(admin_app, tenant, admin) -> None:

@@ -106,7 +106,9 @@ def test_in_memory_sqlite_is_one_database_for_all_connections() -> None:
 def test_session_factory_keeps_objects_readable_after_commit(sqlite_engine: sa.Engine) -> None:
     factory = create_session_factory(sqlite_engine)
     assert factory.kw["expire_on_commit"] is False
-    assert factory.kw["bind"] is sqlite_engine
+    bind = factory.kw["bind"]
+    assert bind.pool is sqlite_engine.pool  # the same engine, with SQLite's write lock taken at BEGIN
+    assert bind.get_execution_options()["sqlite_begin"] == "IMMEDIATE"
 
 
 def test_flattened_metadata_has_no_schemas() -> None:
@@ -154,3 +156,16 @@ def test_postgres_engine_connects(pg_url: str) -> None:
     with engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT 1").scalar() == 1
     engine.dispose()
+
+
+@pytest.mark.postgres
+def test_a_failing_statement_does_not_carry_its_parameters_into_the_error(pg_url: str, tmp_path: Path) -> None:
+    # A logged traceback must never hold what a statement wrote: password hashes, token hashes.
+    secret = "$argon2id$v=19$m=19456,t=2,p=1$not-for-any-log"
+    for url in (pg_url, f"sqlite:///{tmp_path / 'p.db'}"):
+        engine = create_engine(url)
+        with engine.connect() as conn, pytest.raises(sa.exc.DBAPIError) as caught:
+            conn.execute(sa.text("SELECT CAST(:hash AS INTEGER) / 0 FROM no_such_table"), {"hash": secret})
+        assert secret not in str(caught.value)
+        engine.dispose()
+    assert create_engine("sqlite://", echo=True).hide_parameters is False  # a developer asked to see them

@@ -51,6 +51,10 @@ class PactSite:
 
 
 PASSWORD = "Plum-orchard-lantern-47"
+# Records for the records pages: a health system whose clinics are candidates for one contract.
+SEEDED_CONTRACT = ("CT-E2E-100", "Cardiology Supplies Agreement")
+SEEDED_SYSTEM = ("NW-000", "Northwind Health")
+CANDIDATE_COUNTS = {"eligible": 4, "invited": 3, "sent": 2, "returned": 1, "activated": 2}
 OPERATOR = "Operator"
 # Enough users that the users list needs more than one page at the UI's default page size (25).
 FILLER_USERS = 30
@@ -129,9 +133,28 @@ def _seed(settings: Settings, site: PactSite, run: str) -> None:
             for n in range(FILLER_USERS):
                 add_user(session, tenant=tenant, email=f"colleague-{n:02d}-{run}@pact.example.com",
                          display_name=f"Colleague {n:02d}", password_hash=password_hash, roles=[USER])
+            _seed_records(session, tenant)
             uow.commit()
     finally:
         container.close()
+
+
+def _seed_records(session, tenant) -> None:
+    from shared_code.accounts.models import Account, Candidate, Contract
+
+    contract = Contract(tenant_id=tenant.id, number=SEEDED_CONTRACT[0], name=SEEDED_CONTRACT[1], supplier="Medline",
+                        status="active")
+    system = Account(tenant_id=tenant.id, number=SEEDED_SYSTEM[0], name=SEEDED_SYSTEM[1], account_type="health_system",
+                     city="Portland", state="OR")
+    session.add_all([contract, system])
+    session.flush()
+    statuses = [status for status, count in CANDIDATE_COUNTS.items() for _ in range(count)]
+    for n, status in enumerate(statuses, start=1):
+        clinic = Account(tenant_id=tenant.id, number=f"NW-{n:03d}", name=f"Northwind Clinic {n:02d}",
+                         account_type="clinic", parent_id=system.id, city="Salem", state="OR")
+        session.add(clinic)
+        session.flush()
+        session.add(Candidate(tenant_id=tenant.id, account_id=clinic.id, contract_id=contract.id, status=status))
 
 
 @pytest.fixture(scope="module")

@@ -23,7 +23,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 # real Content-Security-Policy, so an inline script or handler would show as a console error.
 SWA_HEADERS = json.loads((REPO / "web" / "staticwebapp.config.json").read_text())["globalHeaders"]
 
-ADMIN_MENU = ["System health", "Users", "Roles and permissions", "API keys", "Audit log"]
+RECORDS_MENU = ["Accounts", "Contracts", "Distributors", "Documents", "Bundles"]
+ADMIN_MENU = ["System health", *RECORDS_MENU, "Users", "Roles and permissions", "API keys", "Audit log"]
 TOTP_STEP = 30
 
 
@@ -155,9 +156,9 @@ def test_a_viewer_sees_no_administration(pact_site, page):
     page.goto(pact_site.base_url + "/#/sign-in")
     sign_in(page, pact_site.viewer)
 
-    # THEN their menu has no administration, and the users page refuses them
+    # THEN their menu has the records they may read but no administration, and the users page refuses them
     expect(page.locator("#session .who")).to_have_text(pact_site.viewer.display_name)
-    assert menu(page) == ["System health"]
+    assert menu(page) == ["System health", *RECORDS_MENU]
     page.goto(pact_site.base_url + "/#/users")
     expect(page.get_by_role("heading", name="Not allowed")).to_be_visible()
 

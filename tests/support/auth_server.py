@@ -84,6 +84,7 @@ def running_auth_server(workdir: Path, *, azurite_connection_string: str, redis_
         "PACT_REDIS_URL": redis_url,
         "PACT_LOG_FORMAT": "text",
         "PACT_LOCAL_SETTINGS": "/nonexistent/local.settings.json",
+        "PACT_RATE_LIMIT_PER_IP": "100000",
         "PACT_JWT_KEYS": f"test-{uuid.uuid4().hex[:6]}:{uuid.uuid4().hex}{uuid.uuid4().hex}",
         "PACT_ENCRYPTION_KEY": Fernet.generate_key().decode(),
         "PACT_ADMIN_EMAIL": f"admin-{uuid.uuid4().hex[:8]}@pact.example.com",

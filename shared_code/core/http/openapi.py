@@ -101,7 +101,7 @@ def _operation(spec: RouteSpec, schemas: dict[str, Any]) -> dict[str, Any]:
     if spec.request_model is not None:
         ref = {"$ref": REF.format(model=_schema_name(spec.request_model, schemas, "Input"))}
         operation["requestBody"] = {
-            "required": True,
+            "required": spec.body_required,
             "content": {ctype: {"schema": ref} for ctype in spec.request_content_types},
         }
     return operation
@@ -127,7 +127,8 @@ def _query_parameters(spec: RouteSpec, schemas: dict[str, Any]) -> list[dict[str
 
 
 def _responses(spec: RouteSpec, schemas: dict[str, Any]) -> dict[str, Any]:
-    responses: dict[str, Any] = {str(spec.success_status): _success_response(spec, schemas)}
+    responses: dict[str, Any] = {str(code): _success_response(spec, schemas)
+                                 for code in (spec.success_status, *spec.also_success)}
     codes = set(_STANDARD_ERRORS) | set(spec.errors)
     if spec.permission == PUBLIC:
         codes -= {401, 403}

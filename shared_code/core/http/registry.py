@@ -31,6 +31,8 @@ class RouteSpec:
     response_model: type[BaseModel] | None = None
     query_model: type[BaseModel] | None = None
     success_status: int = 200
+    also_success: tuple[int, ...] = ()  # other statuses answering with the same shape (e.g. 200 for a repeat)
+    body_required: bool = True  # False when the handler takes a missing body as the model's defaults
     list_response: bool = False  # data is a list of response_model, with paging meta
     request_content_types: tuple[str, ...] = ("application/json",)
     raw_response: str | None = None  # content type of a non-envelope response

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
+from urllib.parse import parse_qsl, urlsplit
 
 from pydantic import BaseModel, ValidationError
 
@@ -47,10 +50,21 @@ class ApiRequest:
 
     @property
     def client_ip(self) -> str | None:
-        # The last hop is the one Azure's front end appended; earlier entries are the client's say-so.
-        forwarded = self.headers.get("x-forwarded-for", "")
-        last = forwarded.rsplit(",", 1)[-1].strip()
-        return last.rsplit(":", 1)[0] if last.count(":") == 1 else (last or None)
+        """The caller's address, or None when the header holds none.
+
+        The last hop is the one Azure's front end appended; earlier entries are the client's say-so.
+        Only a real address is returned (its port dropped): the value keys rate limits and is written
+        to the audit trail, so whatever else a client puts in the header goes nowhere.
+        """
+        last = self.headers.get("x-forwarded-for", "").rsplit(",", 1)[-1].strip()
+        if last.startswith("[") and "]" in last:  # [IPv6]:port
+            last = last[1 : last.index("]")]
+        elif last.count(":") == 1:  # IPv4:port
+            last = last.rsplit(":", 1)[0]
+        try:
+            return str(ipaddress.ip_address(last))
+        except ValueError:
+            return None
 
     def json(self) -> Any:
         """The body parsed as JSON; malformed JSON is a validation error, a non-JSON type a 415."""
@@ -62,13 +76,30 @@ class ApiRequest:
             return json.loads(self.body)
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise InvalidInput("request body is not valid JSON", details={"reason": str(exc)}) from None
+        except RecursionError:  # nesting deeper than the parser's stack
+            raise InvalidInput("request body is nested too deeply") from None
 
     def parse_body(self, model: type[ModelT]) -> ModelT:
         """The JSON body validated against a pydantic model (400 with field errors otherwise)."""
         return validate(model, self.json())
 
     def parse_query(self, model: type[ModelT]) -> ModelT:
-        return validate(model, dict(self.query))
+        return self.parse_query_values(model, self.query)
+
+    def parse_query_values(self, model: type[ModelT], values: Mapping[str, str]) -> ModelT:
+        """Like parse_query, for query values the route has already taken some parameters from."""
+        _refuse_repeated(self.url, values)
+        return validate(model, dict(values))
+
+
+def _refuse_repeated(url: str, names: Iterable[str]) -> None:
+    # The host joins a repeated name's values with commas (`?state=NE&state=IA` arrives as "NE,IA"), which
+    # would silently filter on a value nobody sent: every query parameter takes one value.
+    counts = Counter(name.lower() for name, _ in parse_qsl(urlsplit(url).query, keep_blank_values=True))
+    repeated = sorted(name for name in names if counts[name.lower()] > 1)
+    if repeated:
+        raise InvalidInput("a query parameter is given more than once",
+                           details=[{"field": name, "message": "give it once"} for name in repeated])
 
 
 def validate(model: type[ModelT], data: Any) -> ModelT:

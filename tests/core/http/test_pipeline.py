@@ -145,3 +145,46 @@ def test_list_query_limits_and_sort_keys():
 def test_headers_are_case_insensitive():
     headers = Headers({"X-Correlation-ID": "a"})
     assert headers.get("x-correlation-id") == "a" and "X-CORRELATION-ID" in headers
+
+
+def test_a_body_nested_deeper_than_the_parser_can_go_is_a_validation_error():
+    with pytest.raises(errors.InvalidInput, match="nested"):
+        request(b"[" * 100_000).parse_body(Item)
+
+
+@pytest.mark.parametrize(
+    ("forwarded", "ip"),
+    [
+        ("203.0.113.7", "203.0.113.7"),
+        ("198.51.100.1, 203.0.113.7:49152", "203.0.113.7"),  # the last hop counts, its port dropped
+        ("[2001:db8::1]:443", "2001:db8::1"),
+        ("2001:DB8::1", "2001:db8::1"),
+        ("", None),
+        ("1" * 80, None),  # longer than any address (the audit trail's column holds 45 characters)
+        ("=HYPERLINK(\"http://evil\")", None),
+        ("10.0.0.1, not-an-address", None),
+    ],
+)
+def test_the_client_ip_is_the_last_hop_and_only_ever_an_address(forwarded, ip):
+    assert request(headers={"X-Forwarded-For": forwarded}).client_ip == ip
+
+
+def test_a_page_beyond_any_database_offset_is_refused():
+    with pytest.raises(ValueError):
+        ListQuery.model_validate({"page": str(10**20)})
+
+
+def test_times_are_read_as_utc_and_one_without_a_utc_equivalent_is_refused():
+    from datetime import UTC, datetime
+
+    from shared_code.core.http.params import UtcDateTime
+    from shared_code.core.http.request import validate
+
+    class Window(BaseModel):
+        start: UtcDateTime
+
+    assert validate(Window, {"start": "2030-01-01T10:00:00"}).start == datetime(2030, 1, 1, 10, tzinfo=UTC)
+    assert validate(Window, {"start": "2030-01-01T10:00:00+02:00"}).start == datetime(2030, 1, 1, 8, tzinfo=UTC)
+    for out_of_range in ("0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"):
+        with pytest.raises(errors.InvalidInput):
+            validate(Window, {"start": out_of_range})
