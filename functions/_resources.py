@@ -64,9 +64,18 @@ def resource_routes(bp: func.Blueprint, resource: Resource, *, tags: list[str]) 
     name, entity, guard = resource.name, resource.entity, resource.guard
     key = name.replace("-", "_")
 
-    @api_route(bp, name, name=f"{key}_list", methods=["GET"], permission=f"{guard}:read", tags=tags,
-               summary=f"List {name} (paging, sort, search, filters)", query=resource.query,
-               response=resource.public, list_response=True)
+    @api_route(
+        bp,
+        name,
+        name=f"{key}_list",
+        methods=["GET"],
+        permission=f"{guard}:read",
+        tags=tags,
+        summary=f"List {name} (paging, sort, search, filters)",
+        query=resource.query,
+        response=resource.public,
+        list_response=True,
+    )
     def list_(request: ApiRequest) -> ApiResponse:
         from shared_code.core.resources import list_records
 
@@ -75,9 +84,17 @@ def resource_routes(bp: func.Blueprint, resource: Resource, *, tags: list[str]) 
             rows, total = list_records(session, resource, query)
             return success([_public(resource, row) for row in rows], meta=page_meta(query, total))
 
-    @api_route(bp, f"{name}/export", name=f"{key}_export", methods=["GET"], permission=f"{guard}:read", tags=tags,
-               summary=f"Export the {name} a list query selects (every page) as CSV or JSON (`format`)",
-               query=resource.query, response=ExportPublic)
+    @api_route(
+        bp,
+        f"{name}/export",
+        name=f"{key}_export",
+        methods=["GET"],
+        permission=f"{guard}:read",
+        tags=tags,
+        summary=f"Export the {name} a list query selects (every page) as CSV or JSON (`format`)",
+        query=resource.query,
+        response=ExportPublic,
+    )
     def export(request: ApiRequest) -> ApiResponse:
         from shared_code.core.exports import export_records
 
@@ -88,9 +105,17 @@ def resource_routes(bp: func.Blueprint, resource: Resource, *, tags: list[str]) 
             result = export_records(app, session, resource, query, fmt=fmt, tenant_id=request.principal.tenant_id)
         return success(ExportPublic(**vars(result)), message=f"{result.rows} {name} exported")
 
-    @api_route(bp, f"{name}/bulk", name=f"{key}_bulk", methods=["POST"], permission=f"{guard}:update", tags=tags,
-               summary=f"Update, delete or restore up to {BULK_LIMIT} {name} at once", request=BulkRequest,
-               response=BulkResult)
+    @api_route(
+        bp,
+        f"{name}/bulk",
+        name=f"{key}_bulk",
+        methods=["POST"],
+        permission=f"{guard}:update",
+        tags=tags,
+        summary=f"Update, delete or restore up to {BULK_LIMIT} {name} at once",
+        request=BulkRequest,
+        response=BulkResult,
+    )
     def bulk(request: ApiRequest) -> ApiResponse:
         from shared_code.core.resources import bulk_changes
 
@@ -101,9 +126,19 @@ def resource_routes(bp: func.Blueprint, resource: Resource, *, tags: list[str]) 
         applied = sum(item.ok for item in items)
         return success(BulkResult(applied=applied, failed=len(items) - applied, items=items))
 
-    @api_route(bp, name, name=f"{key}_create", methods=["POST"], permission=f"{guard}:create", tags=tags,
-               status=201, summary=f"Create an {entity}" if entity[0] in "aeiou" else f"Create a {entity}",
-               request=resource.create, response=resource.public, errors=[409])
+    @api_route(
+        bp,
+        name,
+        name=f"{key}_create",
+        methods=["POST"],
+        permission=f"{guard}:create",
+        tags=tags,
+        status=201,
+        summary=f"Create an {entity}" if entity[0] in "aeiou" else f"Create a {entity}",
+        request=resource.create,
+        response=resource.public,
+        errors=[409],
+    )
     def create(request: ApiRequest) -> ApiResponse:
         from shared_code.core.resources import create_record
 
@@ -112,17 +147,35 @@ def resource_routes(bp: func.Blueprint, resource: Resource, *, tags: list[str]) 
             row = create_record(session, resource, body)
             return _with_etag(resource, row, status=201, message=f"{entity} created")
 
-    @api_route(bp, f"{name}/{{id}}", name=f"{key}_get", methods=["GET"], permission=f"{guard}:read", tags=tags,
-               summary=f"One {entity}", response=resource.public, errors=[404])
+    @api_route(
+        bp,
+        f"{name}/{{id}}",
+        name=f"{key}_get",
+        methods=["GET"],
+        permission=f"{guard}:read",
+        tags=tags,
+        summary=f"One {entity}",
+        response=resource.public,
+        errors=[404],
+    )
     def get(request: ApiRequest) -> ApiResponse:
         from shared_code.core.resources import get_record
 
         with transaction(request) as (_, session):
             return _with_etag(resource, get_record(session, resource, path_id(request)))
 
-    @api_route(bp, f"{name}/{{id}}", name=f"{key}_update", methods=["PATCH"], permission=f"{guard}:update",
-               tags=tags, summary=f"Change some fields of an {entity} (If-Match honoured)", request=resource.update,
-               response=resource.public, errors=[404, 409, 412])
+    @api_route(
+        bp,
+        f"{name}/{{id}}",
+        name=f"{key}_update",
+        methods=["PATCH"],
+        permission=f"{guard}:update",
+        tags=tags,
+        summary=f"Change some fields of an {entity} (If-Match honoured)",
+        request=resource.update,
+        response=resource.public,
+        errors=[404, 409, 412],
+    )
     def update(request: ApiRequest) -> ApiResponse:
         from shared_code.core.resources import update_record
 
@@ -131,21 +184,45 @@ def resource_routes(bp: func.Blueprint, resource: Resource, *, tags: list[str]) 
             row = update_record(session, resource, path_id(request), body, if_match=request.headers.get("if-match"))
             return _with_etag(resource, row, message=f"{entity} updated")
 
-    @api_route(bp, f"{name}/{{id}}", name=f"{key}_delete", methods=["DELETE"], permission=f"{guard}:delete",
-               tags=tags, summary=f"Delete an {entity} (soft: it can be restored)", response=resource.public,
-               errors=[404, 412])
+    @api_route(
+        bp,
+        f"{name}/{{id}}",
+        name=f"{key}_delete",
+        methods=["DELETE"],
+        permission=f"{guard}:delete",
+        tags=tags,
+        summary=f"Delete an {entity} (soft: it can be restored)",
+        response=resource.public,
+        errors=[404, 412],
+    )
     def delete(request: ApiRequest) -> ApiResponse:
         from shared_code.core.resources import delete_record
 
         with transaction(request) as (_, session):
-            row = delete_record(session, resource, path_id(request), if_match=request.headers.get("if-match"),
-                                actor=request.principal.id)
+            row = delete_record(
+                session,
+                resource,
+                path_id(request),
+                if_match=request.headers.get("if-match"),
+                actor=request.principal.id,
+            )
             return _with_etag(resource, row, message=f"{entity} deleted")
 
-    @api_route(bp, f"{name}/{{id}}/restore", name=f"{key}_restore", methods=["POST"], permission=f"{guard}:delete",
-               tags=tags, summary=f"Restore a deleted {entity}", response=resource.public, errors=[404, 409])
+    @api_route(
+        bp,
+        f"{name}/{{id}}/restore",
+        name=f"{key}_restore",
+        methods=["POST"],
+        permission=f"{guard}:delete",
+        tags=tags,
+        summary=f"Restore a deleted {entity}",
+        response=resource.public,
+        errors=[404, 409],
+    )
     def restore(request: ApiRequest) -> ApiResponse:
         from shared_code.core.resources import restore_record
 
         with transaction(request) as (_, session):
-            return _with_etag(resource, restore_record(session, resource, path_id(request)), message=f"{entity} restored")
+            return _with_etag(
+                resource, restore_record(session, resource, path_id(request)), message=f"{entity} restored"
+            )

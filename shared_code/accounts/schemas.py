@@ -9,8 +9,11 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
 
 from shared_code.core.http.params import IsoDate, ListQuery
+from shared_code.core.record_schemas import RecordInput, RecordPublic, RecordQuery
 
-AccountType = Literal["health_system", "hospital", "clinic", "physician_practice", "pharmacy", "long_term_care", "other"]
+AccountType = Literal[
+    "health_system", "hospital", "clinic", "physician_practice", "pharmacy", "long_term_care", "other"
+]
 AccountStatus = Literal["active", "inactive", "prospect"]
 ContractStatus = Literal["draft", "active", "expired", "terminated"]
 CandidateStatus = Literal["eligible", "invited", "sent", "returned", "activated", "declined", "expired"]
@@ -19,30 +22,10 @@ DistributorStatus = Literal["active", "inactive"]
 Text200 = Field(min_length=1, max_length=200)
 
 
-class _Input(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class _Public(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: uuid.UUID
-    version: int
-    created_at: datetime
-    updated_at: datetime
-    deleted_at: datetime | None = None
-
-
-class _RecordQuery(ListQuery):
-    deleted: bool = Field(False, description="list deleted records instead of live ones")
-    created_at_from: IsoDate | None = None
-    created_at_to: IsoDate | None = None
-
-
 # -- accounts --------------------------------------------------------------------------------
 
 
-class _AccountFields(_Input):
+class _AccountFields(RecordInput):
     gln: str | None = Field(None, pattern=r"^\d{13}$", description="GS1 Global Location Number")
     hin: str | None = Field(None, pattern=r"^[A-Za-z0-9]{9}$", description="Health Industry Number")
     dea: str | None = Field(None, pattern=r"^[A-Za-z]{2}\d{7}$", description="DEA registration")
@@ -70,7 +53,7 @@ class AccountUpdate(_AccountFields):
     number: str | None = Field(None, min_length=1, max_length=50)
 
 
-class AccountPublic(_Public):
+class AccountPublic(RecordPublic):
     name: str
     number: str
     gln: str | None
@@ -90,7 +73,7 @@ class AccountPublic(_Public):
     phone: str | None
 
 
-class AccountQuery(_RecordQuery):
+class AccountQuery(RecordQuery):
     status: AccountStatus | None = None
     account_type: AccountType | None = None
     parent_id: uuid.UUID | None = None
@@ -100,29 +83,29 @@ class AccountQuery(_RecordQuery):
 # -- contract categories and requirements -----------------------------------------------------------
 
 
-class CategoryCreate(_Input):
+class CategoryCreate(RecordInput):
     code: str = Field(min_length=1, max_length=50)
     name: str = Text200
     description: str | None = Field(None, max_length=1000)
 
 
-class CategoryUpdate(_Input):
+class CategoryUpdate(RecordInput):
     code: str | None = Field(None, min_length=1, max_length=50)
     name: str | None = Field(None, min_length=1, max_length=200)
     description: str | None = Field(None, max_length=1000)
 
 
-class CategoryPublic(_Public):
+class CategoryPublic(RecordPublic):
     code: str
     name: str
     description: str | None
 
 
-class CategoryQuery(_RecordQuery):
+class CategoryQuery(RecordQuery):
     pass
 
 
-class RequirementCreate(_Input):
+class RequirementCreate(RecordInput):
     contract_id: uuid.UUID | None = None
     category_id: uuid.UUID | None = None
     document_type: str = Field(min_length=1, max_length=50)
@@ -136,13 +119,13 @@ class RequirementCreate(_Input):
         return self
 
 
-class RequirementUpdate(_Input):
+class RequirementUpdate(RecordInput):
     document_type: str | None = Field(None, min_length=1, max_length=50)
     required: bool | None = None
     description: str | None = Field(None, max_length=500)
 
 
-class RequirementPublic(_Public):
+class RequirementPublic(RecordPublic):
     contract_id: uuid.UUID | None
     category_id: uuid.UUID | None
     document_type: str
@@ -150,7 +133,7 @@ class RequirementPublic(_Public):
     description: str | None
 
 
-class RequirementQuery(_RecordQuery):
+class RequirementQuery(RecordQuery):
     contract_id: uuid.UUID | None = None
     category_id: uuid.UUID | None = None
 
@@ -158,7 +141,7 @@ class RequirementQuery(_RecordQuery):
 # -- contracts --------------------------------------------------------------------------------
 
 
-class _ContractFields(_Input):
+class _ContractFields(RecordInput):
     supplier: str | None = Field(None, max_length=200)
     category_id: uuid.UUID | None = None
     tier: str | None = Field(None, max_length=50)
@@ -184,7 +167,7 @@ class ContractUpdate(_ContractFields):
     number: str | None = Field(None, min_length=1, max_length=50)
 
 
-class ContractPublic(_Public):
+class ContractPublic(RecordPublic):
     number: str
     name: str
     supplier: str | None
@@ -196,7 +179,7 @@ class ContractPublic(_Public):
     description: str | None
 
 
-class ContractQuery(_RecordQuery):
+class ContractQuery(RecordQuery):
     status: ContractStatus | None = None
     category_id: uuid.UUID | None = None
     supplier: str | None = Field(None, max_length=200)
@@ -207,19 +190,19 @@ class ContractQuery(_RecordQuery):
 # -- candidates -------------------------------------------------------------------------------
 
 
-class CandidateCreate(_Input):
+class CandidateCreate(RecordInput):
     account_id: uuid.UUID
     contract_id: uuid.UUID
     status: CandidateStatus = "eligible"
     notes: str | None = Field(None, max_length=2000)
 
 
-class CandidateUpdate(_Input):
+class CandidateUpdate(RecordInput):
     status: CandidateStatus | None = None
     notes: str | None = Field(None, max_length=2000)
 
 
-class CandidatePublic(_Public):
+class CandidatePublic(RecordPublic):
     account_id: uuid.UUID
     contract_id: uuid.UUID
     status: str
@@ -231,7 +214,7 @@ class CandidatePublic(_Public):
     notes: str | None
 
 
-class CandidateQuery(_RecordQuery):
+class CandidateQuery(RecordQuery):
     status: CandidateStatus | None = None
     account_id: uuid.UUID | None = None
     contract_id: uuid.UUID | None = None
@@ -242,7 +225,7 @@ class CandidateQuery(_RecordQuery):
 # -- distributors -----------------------------------------------------------------------------
 
 
-class DistributorCreate(_Input):
+class DistributorCreate(RecordInput):
     code: str = Field(min_length=1, max_length=50)
     name: str = Text200
     status: DistributorStatus = "active"
@@ -250,7 +233,7 @@ class DistributorCreate(_Input):
     phone: str | None = Field(None, max_length=40)
 
 
-class DistributorUpdate(_Input):
+class DistributorUpdate(RecordInput):
     code: str | None = Field(None, min_length=1, max_length=50)
     name: str | None = Field(None, min_length=1, max_length=200)
     status: DistributorStatus | None = None
@@ -258,7 +241,7 @@ class DistributorUpdate(_Input):
     phone: str | None = Field(None, max_length=40)
 
 
-class DistributorPublic(_Public):
+class DistributorPublic(RecordPublic):
     code: str
     name: str
     status: str
@@ -266,30 +249,30 @@ class DistributorPublic(_Public):
     phone: str | None
 
 
-class DistributorQuery(_RecordQuery):
+class DistributorQuery(RecordQuery):
     status: DistributorStatus | None = None
 
 
-class AccountDistributorCreate(_Input):
+class AccountDistributorCreate(RecordInput):
     account_id: uuid.UUID
     distributor_id: uuid.UUID
     territory: str | None = Field(None, max_length=100)
     is_primary: bool = False
 
 
-class AccountDistributorUpdate(_Input):
+class AccountDistributorUpdate(RecordInput):
     territory: str | None = Field(None, max_length=100)
     is_primary: bool | None = None
 
 
-class AccountDistributorPublic(_Public):
+class AccountDistributorPublic(RecordPublic):
     account_id: uuid.UUID
     distributor_id: uuid.UUID
     territory: str | None
     is_primary: bool
 
 
-class AccountDistributorQuery(_RecordQuery):
+class AccountDistributorQuery(RecordQuery):
     account_id: uuid.UUID | None = None
     distributor_id: uuid.UUID | None = None
     territory: str | None = Field(None, max_length=100)
@@ -426,9 +409,10 @@ class CandidateCounts(BaseModel):
     total: int = 0
 
 
-class CandidateAssign(_Input):
-    account_ids: list[uuid.UUID] = Field(min_length=1, max_length=1000,
-                                         description="accounts to make candidates (eligible) of the contract")
+class CandidateAssign(RecordInput):
+    account_ids: list[uuid.UUID] = Field(
+        min_length=1, max_length=1000, description="accounts to make candidates (eligible) of the contract"
+    )
 
 
 class AssignItem(BaseModel):

@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from shared_code.core.http.params import IsoDate, ListQuery
+from shared_code.core.record_schemas import RecordInput, RecordPublic, RecordQuery
 
 # What a person may set by PATCH; `draft` is where a document starts before it has a file, `deleted`
 # is what DELETE does (soft, restorable). The models' transition table says which moves are allowed.
@@ -19,30 +19,10 @@ BundleStatus = Literal["open", "closed"]
 Sha256 = Field(None, pattern=r"^[0-9a-f]{64}$", description="hex SHA-256 of the file")
 
 
-class _Input(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class _Public(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: uuid.UUID
-    version: int
-    created_at: datetime
-    updated_at: datetime
-    deleted_at: datetime | None = None
-
-
-class _Query(ListQuery):
-    deleted: bool = Field(False, description="list deleted records instead of live ones")
-    created_at_from: IsoDate | None = None
-    created_at_to: IsoDate | None = None
-
-
 # -- documents --------------------------------------------------------------------------------
 
 
-class DocumentMetadata(_Input):
+class DocumentMetadata(RecordInput):
     """What the uploader says about a file; everything else PACT reads from the file itself."""
 
     title: str | None = Field(None, min_length=1, max_length=300, description="defaults to the file name")
@@ -61,7 +41,7 @@ class UploadDetails(DocumentMetadata):
         return DocumentMetadata(**self.model_dump(exclude={"file_name"}, exclude_unset=True))
 
 
-class DocumentCreate(_Input):
+class DocumentCreate(RecordInput):
     """Documents are not created from JSON: they come from a file (see the upload routes). The generic
     create route answers 400 with where to go instead."""
 
@@ -74,7 +54,7 @@ class DocumentCreate(_Input):
         )
 
 
-class DocumentUpdate(_Input):
+class DocumentUpdate(RecordInput):
     title: str | None = Field(None, min_length=1, max_length=300)
     description: str | None = Field(None, max_length=2000)
     document_type: DocumentTypeCode | None = Field(None, min_length=1, max_length=50)
@@ -83,7 +63,7 @@ class DocumentUpdate(_Input):
     status: DocumentStatus | None = None
 
 
-class DocumentPublic(_Public):
+class DocumentPublic(RecordPublic):
     title: str
     file_name: str
     content_type: str
@@ -106,7 +86,7 @@ class DocumentPublic(_Public):
         return value if isinstance(value, bool) else value is not None
 
 
-class DocumentQuery(_Query):
+class DocumentQuery(RecordQuery):
     status: AnyDocumentStatus | None = None
     account_id: uuid.UUID | None = None
     contract_id: uuid.UUID | None = None
@@ -129,7 +109,7 @@ class DocumentUploaded(DocumentPublic):
     )
 
 
-class UploadStart(_Input):
+class UploadStart(RecordInput):
     file_name: str | None = Field(None, min_length=1, max_length=300)
     size_bytes: int | None = Field(None, ge=1, description="the file's size, when known: refused early if too large")
 
@@ -150,7 +130,7 @@ class DownloadLink(BaseModel):
 # -- bundles ----------------------------------------------------------------------------------
 
 
-class BundleCreate(_Input):
+class BundleCreate(RecordInput):
     name: str = Field(min_length=1, max_length=200)
     description: str | None = Field(None, max_length=2000)
     status: BundleStatus = "open"
@@ -158,7 +138,7 @@ class BundleCreate(_Input):
     contract_id: uuid.UUID | None = None
 
 
-class BundleUpdate(_Input):
+class BundleUpdate(RecordInput):
     name: str | None = Field(None, min_length=1, max_length=200)
     description: str | None = Field(None, max_length=2000)
     status: BundleStatus | None = None
@@ -166,7 +146,7 @@ class BundleUpdate(_Input):
     contract_id: uuid.UUID | None = None
 
 
-class BundlePublic(_Public):
+class BundlePublic(RecordPublic):
     name: str
     description: str | None
     status: str
@@ -174,13 +154,13 @@ class BundlePublic(_Public):
     contract_id: uuid.UUID | None
 
 
-class BundleQuery(_Query):
+class BundleQuery(RecordQuery):
     status: BundleStatus | None = None
     account_id: uuid.UUID | None = None
     contract_id: uuid.UUID | None = None
 
 
-class BundleDocumentsSet(_Input):
+class BundleDocumentsSet(RecordInput):
     document_ids: list[uuid.UUID] = Field(max_length=1000, description="the bundle's documents, in order")
 
     @model_validator(mode="after")
