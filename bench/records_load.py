@@ -1,8 +1,8 @@
 """The accounts API under load: 100,000 accounts and 20,000 documents in PostgreSQL, 100 concurrent clients.
 
-    .venv/bin/python -m bench.records_load [--accounts 100000] [--documents 20000] [--clients 100]
-        [--duration 20] [--warmup 3] [--pg postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
-        [--redis redis://127.0.0.1:6379/0] [--json results.json] [--keep]
+    .venv/bin/python -m bench.records_load [--accounts 100000] [--documents 20000] [--clients 1,10,100]
+        [--duration 20] [--warmup 3] [--think 0] [--runs 50] [--trigram] [--json results.json] [--keep]
+        [--pg postgresql+psycopg://postgres@127.0.0.1:5432/postgres] [--redis redis://127.0.0.1:6379/0]
 
 It creates a scratch database, migrates it, bulk-loads one tenant's accounts (names, member numbers,
 GLN/HIN/DEA, cities and states, health-system hierarchy) and document rows (no files) with COPY, then
@@ -23,6 +23,7 @@ import hashlib
 import json
 import os
 import random
+import shutil
 import statistics
 import string
 import tempfile
@@ -378,7 +379,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--accounts", type=int, default=100_000)
     parser.add_argument("--documents", type=int, default=20_000)
-    parser.add_argument("--clients", default="100", help="concurrent clients; a comma-separated list runs each")
+    parser.add_argument("--clients", default="1,10,100", help="concurrent clients; a comma-separated list runs each")
     parser.add_argument("--duration", type=float, default=20.0, help="measured seconds per scenario")
     parser.add_argument("--warmup", type=float, default=3.0, help="unmeasured seconds before each scenario")
     parser.add_argument("--think", type=float, default=0.0, help="mean pause between a client's requests, seconds")
@@ -389,7 +390,7 @@ def main() -> None:
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/0")
     parser.add_argument("--seed", type=int, default=20261124)
     parser.add_argument("--json", type=Path, help="also write the results here")
-    parser.add_argument("--keep", action="store_true", help="keep the scratch database")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch database and devhost's log")
     args = parser.parse_args()
 
     import sqlalchemy as sa
@@ -493,6 +494,7 @@ def main() -> None:
         if azurite:
             azurite.stop()
         if not args.keep:
+            shutil.rmtree(workdir, ignore_errors=True)
             with admin.connect() as connection:
                 connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.dispose()
