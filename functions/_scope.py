@@ -20,15 +20,20 @@ if TYPE_CHECKING:
     from shared_code.core.bootstrap import Container
 
 
+def app() -> Container:
+    """The running app (started on first use in this worker), for routes that run their own units of work."""
+    from shared_code.core.runtime import started_container
+
+    return started_container()
+
+
 @contextmanager
 def transaction(request: ApiRequest) -> Iterator[tuple[Container, Session]]:
     """The app and a session for `request.principal`; committed when the block ends without an error."""
-    from shared_code.core.runtime import started_container
-
-    app, principal = started_container(), request.principal
-    with app.unit_of_work(tenant_id=principal.tenant_id, actor_id=principal.id) as uow:
+    running, principal = app(), request.principal
+    with running.unit_of_work(tenant_id=principal.tenant_id, actor_id=principal.id) as uow:
         uow.session.info["actor_type"] = principal.actor_type  # a person or an API key, for the audit trail
-        yield app, uow.session
+        yield running, uow.session
         uow.commit()
 
 

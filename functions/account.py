@@ -9,6 +9,7 @@ from __future__ import annotations
 import azure.functions as func
 
 from functions._http import api_route
+from functions._scope import app
 from shared_code.auth import account_schemas as s
 from shared_code.core.http.registry import AUTHENTICATED, PUBLIC
 from shared_code.core.http.request import ApiRequest
@@ -16,12 +17,6 @@ from shared_code.core.http.response import ApiResponse, success
 
 bp = func.Blueprint()
 TAGS = ["account"]
-
-
-def _app():
-    from shared_code.core.runtime import started_container
-
-    return started_container()
 
 
 @api_route(
@@ -38,7 +33,7 @@ def accept_invitation(request: ApiRequest) -> ApiResponse:
     from shared_code.auth.accounts import accept_invitation as accept
 
     body = request.parse_body(s.InvitationAccept)
-    accept(_app(), token=body.token, password=body.password, display_name=body.display_name, ip=request.client_ip)
+    accept(app(), token=body.token, password=body.password, display_name=body.display_name, ip=request.client_ip)
     return success(None, message="invitation accepted; sign in with your new password")
 
 
@@ -60,7 +55,7 @@ def register(request: ApiRequest) -> ApiResponse:
 
     body = request.parse_body(s.RegistrationCreate)
     ask_for_account(
-        _app(),
+        app(),
         tenant=body.tenant,
         email=body.email,
         password=body.password,
@@ -83,7 +78,7 @@ def register(request: ApiRequest) -> ApiResponse:
 def verify_email(request: ApiRequest) -> ApiResponse:
     from shared_code.auth.accounts import verify_email as verify
 
-    verify(_app(), token=request.parse_body(s.EmailVerification).token, ip=request.client_ip)
+    verify(app(), token=request.parse_body(s.EmailVerification).token, ip=request.client_ip)
     return success(None, message="e-mail address confirmed")
 
 
@@ -102,7 +97,7 @@ def verify_email(request: ApiRequest) -> ApiResponse:
 def forgot_password(request: ApiRequest) -> ApiResponse:
     from shared_code.auth.accounts import forgot_password as forgot
 
-    forgot(_app(), email=request.parse_body(s.PasswordForgot).email, ip=request.client_ip)
+    forgot(app(), email=request.parse_body(s.PasswordForgot).email, ip=request.client_ip)
     return success(None, message="if the address has an account, a reset link has been e-mailed", status=202)
 
 
@@ -120,7 +115,7 @@ def reset_password(request: ApiRequest) -> ApiResponse:
     from shared_code.auth.accounts import reset_password as reset
 
     body = request.parse_body(s.PasswordReset)
-    reset(_app(), token=body.token, password=body.password, ip=request.client_ip)
+    reset(app(), token=body.token, password=body.password, ip=request.client_ip)
     return success(None, message="password changed; sign in with the new password")
 
 
@@ -140,7 +135,7 @@ def change_password(request: ApiRequest) -> ApiResponse:
 
     body = request.parse_body(s.PasswordChange)
     change(
-        _app(),
+        app(),
         request.principal,
         current_password=body.current_password,
         new_password=body.new_password,
@@ -162,7 +157,7 @@ def change_password(request: ApiRequest) -> ApiResponse:
 def get_profile(request: ApiRequest) -> ApiResponse:
     from shared_code.auth.accounts import get_profile as profile
 
-    return success(profile(_app(), request.principal))
+    return success(profile(app(), request.principal))
 
 
 @api_route(
@@ -181,6 +176,6 @@ def update_profile(request: ApiRequest) -> ApiResponse:
 
     body = request.parse_body(s.ProfileUpdate)
     return success(
-        update(_app(), request.principal, display_name=body.display_name, ip=request.client_ip),
+        update(app(), request.principal, display_name=body.display_name, ip=request.client_ip),
         message="profile updated",
     )

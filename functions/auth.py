@@ -7,6 +7,7 @@ from dataclasses import asdict
 import azure.functions as func
 
 from functions._http import api_route
+from functions._scope import app
 from shared_code.auth import session_schemas as s
 from shared_code.core.http.registry import AUTHENTICATED, PUBLIC
 from shared_code.core.http.request import ApiRequest
@@ -14,12 +15,6 @@ from shared_code.core.http.response import ApiResponse, success
 
 bp = func.Blueprint()
 TAGS = ["auth"]
-
-
-def _app():
-    from shared_code.core.runtime import started_container
-
-    return started_container()
 
 
 def _client(request: ApiRequest):
@@ -44,7 +39,7 @@ def login(request: ApiRequest) -> ApiResponse:
     from shared_code.auth.sessions import login as sign_in
 
     body = request.parse_body(s.LoginRequest)
-    outcome = sign_in(_app(), email=body.email, password=body.password, client=_client(request))
+    outcome = sign_in(app(), email=body.email, password=body.password, client=_client(request))
     return success(
         s.LoginPublic(**asdict(outcome)), message="signed in" if not hasattr(outcome, "mfa_token") else "MFA required"
     )
@@ -67,7 +62,7 @@ def mfa_verify(request: ApiRequest) -> ApiResponse:
 
     body = request.parse_body(s.MfaVerifyRequest)
     pair = complete_login(
-        _app(), mfa_token=body.mfa_token, code=body.code, recovery_code=body.recovery_code, client=_client(request)
+        app(), mfa_token=body.mfa_token, code=body.code, recovery_code=body.recovery_code, client=_client(request)
     )
     return success(s.TokensPublic(**asdict(pair)), message="signed in")
 
@@ -86,7 +81,7 @@ def mfa_verify(request: ApiRequest) -> ApiResponse:
 def mfa_setup(request: ApiRequest) -> ApiResponse:
     from shared_code.auth.mfa import setup_during_login
 
-    enrolment = setup_during_login(_app(), mfa_token=request.parse_body(s.MfaTokenRequest).mfa_token)
+    enrolment = setup_during_login(app(), mfa_token=request.parse_body(s.MfaTokenRequest).mfa_token)
     return success(s.EnrolmentPublic(**asdict(enrolment)))
 
 
@@ -106,7 +101,7 @@ def mfa_setup_confirm(request: ApiRequest) -> ApiResponse:
     from shared_code.auth.mfa import confirm_setup_during_login
 
     body = request.parse_body(s.MfaSetupConfirmRequest)
-    pair, codes = confirm_setup_during_login(_app(), mfa_token=body.mfa_token, code=body.code, client=_client(request))
+    pair, codes = confirm_setup_during_login(app(), mfa_token=body.mfa_token, code=body.code, client=_client(request))
     return success(s.SetupCompletePublic(**asdict(pair), recovery_codes=codes), message="MFA enabled")
 
 
@@ -124,7 +119,7 @@ def mfa_setup_confirm(request: ApiRequest) -> ApiResponse:
 def mfa_enrol(request: ApiRequest) -> ApiResponse:
     from shared_code.auth.mfa import enrol
 
-    return success(s.EnrolmentPublic(**asdict(enrol(_app(), request.principal))))
+    return success(s.EnrolmentPublic(**asdict(enrol(app(), request.principal))))
 
 
 @api_route(
@@ -142,7 +137,7 @@ def mfa_enrol(request: ApiRequest) -> ApiResponse:
 def mfa_enrol_confirm(request: ApiRequest) -> ApiResponse:
     from shared_code.auth.mfa import confirm_enrol
 
-    codes = confirm_enrol(_app(), request.principal, request.parse_body(s.MfaCodeRequest).code)
+    codes = confirm_enrol(app(), request.principal, request.parse_body(s.MfaCodeRequest).code)
     return success(s.RecoveryCodesPublic(recovery_codes=codes), message="MFA enabled")
 
 
@@ -160,7 +155,7 @@ def mfa_enrol_confirm(request: ApiRequest) -> ApiResponse:
 def refresh(request: ApiRequest) -> ApiResponse:
     from shared_code.auth.sessions import refresh as rotate
 
-    pair = rotate(_app(), refresh_token=request.parse_body(s.RefreshRequest).refresh_token, client=_client(request))
+    pair = rotate(app(), refresh_token=request.parse_body(s.RefreshRequest).refresh_token, client=_client(request))
     return success(s.TokensPublic(**asdict(pair)))
 
 
@@ -178,7 +173,7 @@ def logout(request: ApiRequest) -> ApiResponse:
     from shared_code.auth.sessions import logout as sign_out
 
     body = request.parse_body(s.LogoutRequest) if request.body else s.LogoutRequest()
-    sign_out(_app(), principal=request.principal, refresh_token=body.refresh_token, client=_client(request))
+    sign_out(app(), principal=request.principal, refresh_token=body.refresh_token, client=_client(request))
     return success(None, message="signed out")
 
 
@@ -195,4 +190,4 @@ def logout(request: ApiRequest) -> ApiResponse:
 def me(request: ApiRequest) -> ApiResponse:
     from shared_code.auth.sessions import describe_me
 
-    return success(s.MePublic.model_validate(describe_me(_app(), request.principal)))
+    return success(s.MePublic.model_validate(describe_me(app(), request.principal)))
