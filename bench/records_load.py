@@ -1,7 +1,7 @@
 """The accounts API under load: 100,000 accounts and 20,000 documents in PostgreSQL, 100 concurrent clients.
 
     .venv/bin/python -m bench.records_load [--accounts 100000] [--documents 20000] [--clients 1,10,100]
-        [--duration 20] [--warmup 3] [--think 0] [--runs 50] [--trigram] [--json results.json] [--keep]
+        [--duration 20] [--warmup 3] [--think 0] [--runs 50] [--json results.json] [--keep]
         [--pg postgresql+psycopg://postgres@127.0.0.1:5432/postgres] [--redis redis://127.0.0.1:6379/0]
 
 It creates a scratch database, migrates it, bulk-loads one tenant's accounts (names, member numbers,
@@ -384,8 +384,6 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=3.0, help="unmeasured seconds before each scenario")
     parser.add_argument("--think", type=float, default=0.0, help="mean pause between a client's requests, seconds")
     parser.add_argument("--runs", type=int, default=50, help="in-process calls per scenario")
-    parser.add_argument("--trigram", action="store_true",
-                        help="what-if (not in the migrations): pg_trgm indexes for the columns `q` searches")
     parser.add_argument("--pg", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/0")
     parser.add_argument("--seed", type=int, default=20261124)
@@ -397,7 +395,6 @@ def main() -> None:
     from pydantic import SecretStr
 
     from shared_code.accounts.models import Account
-    from shared_code.accounts.resources import ACCOUNTS
     from shared_code.auth.models import User
     from shared_code.auth.permissions import ALL_CODES
     from shared_code.auth.tokens import KeyRing, issue_token
@@ -443,13 +440,6 @@ def main() -> None:
         with app.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.exec_driver_sql('VACUUM (ANALYZE) acs."Account"')
             connection.exec_driver_sql('VACUUM (ANALYZE) doc."Document"')
-            if args.trigram:
-                connection.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-                for attribute in ACCOUNTS.search:
-                    column = ACCOUNTS.column(attribute).property.columns[0].name
-                    connection.exec_driver_sql(
-                        f'CREATE INDEX ON acs."Account" USING gin (lower("{column}") gin_trgm_ops)')
-                connection.exec_driver_sql('ANALYZE acs."Account"')
         ids = [str(row["id"]) for row in rng.sample(accounts, min(10_000, len(accounts)))]
         print(f"loaded {len(accounts):,} accounts and {args.documents:,} documents with COPY, then VACUUM ANALYZE, "
               f"in {time.perf_counter() - started:.1f} s", flush=True)

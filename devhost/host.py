@@ -19,7 +19,7 @@ from devhost.app_loader import FunctionSpec, describe, index_functions, load_app
 from devhost.blob_triggers import BlobListener, BlobPathError
 from devhost.hostjson import HostConfig, load_host_json
 from devhost.http_server import DevhostHTTPServer, HttpApp
-from devhost.invoker import Invoker
+from devhost.invoker import Invoker, worker_threads
 from devhost.ncrontab import ScheduleError
 from devhost.queue_triggers import QueueListener
 from devhost.static_files import StaticFiles
@@ -91,7 +91,7 @@ def run(options: Options) -> int:
     os.chdir(app_dir)  # the worker runs with the app directory as its working directory
     specs = index_functions(load_app(app_dir, os.environ), app_dir, os.environ)
     stop = threading.Event()
-    invoker = Invoker()
+    invoker = Invoker(worker_threads(os.environ))
     server = DevhostHTTPServer(
         (options.host, port),
         HttpApp([s for s in specs if s.kind == "http"], config.route_prefix, invoker, StaticFiles(web_dir)),

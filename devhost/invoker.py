@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -71,11 +72,23 @@ class InvocationContext(func.Context):
         return self._retry
 
 
-class Invoker:
-    """Sync functions run in the calling thread (an HTTP or poller thread, like the worker's pool);
-    coroutine functions run on one shared event loop thread, like the worker's loop."""
+def worker_threads(environ: Mapping[str, str]) -> int:
+    """How many sync invocations run at once: the Python worker's thread pool size, which
+    PYTHON_THREADPOOL_THREAD_COUNT sets and which defaults (Python 3.9+) to min(32, CPUs + 4)."""
+    configured = environ.get("PYTHON_THREADPOOL_THREAD_COUNT", "").strip()
+    if configured.isdigit() and int(configured) > 0:
+        return int(configured)
+    return min(32, (os.cpu_count() or 1) + 4)
 
-    def __init__(self) -> None:
+
+class Invoker:
+    """Sync functions run in the calling thread (an HTTP or poller thread), at most `threads` at once
+    like the worker's thread pool, so a burst queues instead of piling every request onto the GIL
+    and the database pool; coroutine functions run on one shared event loop thread, like the
+    worker's loop."""
+
+    def __init__(self, threads: int = 32) -> None:
+        self._slots = threading.BoundedSemaphore(threads)
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="devhost-asyncio", daemon=True)
         self._thread.start()
@@ -94,7 +107,8 @@ class Invoker:
                 if spec.is_async:
                     result = asyncio.run_coroutine_threadsafe(spec.func(**kwargs), self._loop).result()
                 else:
-                    result = spec.func(**kwargs)
+                    with self._slots:
+                        result = spec.func(**kwargs)
             except Exception as exc:
                 log.error(
                     "Executed 'Functions.%s' (Failed, %s, Id=%s, Duration=%dms)",

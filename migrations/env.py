@@ -27,7 +27,7 @@ from alembic.util import CommandError
 from sqlalchemy.schema import CreateSchema
 
 from shared_code.core.db import SCHEMAS, SQLITE_SCHEMA_MAP, create_engine, flatten_schemas
-from shared_code.core.migrate import render_item
+from shared_code.core.migrate import include_object, render_item
 from shared_code.core.models import load_models
 
 VERSION_TABLE_SCHEMA = "core"
@@ -89,6 +89,7 @@ def _options(dialect_name: str) -> dict:
         "version_table_schema": VERSION_TABLE_SCHEMA,
         "include_schemas": True,
         "include_name": _include_name,
+        "include_object": include_object,
     }
 
 

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import sessionmaker
 
     from shared_code.core.cache import KeyValueStore
+    from shared_code.core.counts import ListCounts
     from shared_code.core.mail import Mailer
     from shared_code.core.storage import BlobStore, QueueStore
     from shared_code.core.uow import UnitOfWork
@@ -42,7 +43,10 @@ class Container:
     def engine(self) -> Engine:
         from shared_code.core.db import create_engine
 
-        return create_engine(self.settings.database_url.get_secret_value(), echo=self.settings.database_echo)
+        settings = self.settings
+        return create_engine(
+            settings.database_url.get_secret_value(), echo=settings.database_echo, pool_size=settings.database_pool_size
+        )
 
     @cached_property
     def session_factory(self) -> sessionmaker:
@@ -58,7 +62,15 @@ class Container:
         """A new unit of work, scoped to a tenant when one is given."""
         from shared_code.core.uow import UnitOfWork
 
-        return UnitOfWork(self.session_factory, tenant_id=tenant_id, actor_id=actor_id)
+        return UnitOfWork(self.session_factory, tenant_id=tenant_id, actor_id=actor_id, counts=self.list_counts)
+
+    @cached_property
+    def list_counts(self) -> ListCounts | None:
+        """Remembered list totals (shared through Redis), or None when the setting turns them off."""
+        from shared_code.core.counts import ListCounts
+
+        seconds = self.settings.list_count_cache_seconds
+        return ListCounts(self.cache, ttl_seconds=seconds) if seconds else None
 
     @cached_property
     def blobs(self) -> BlobStore:

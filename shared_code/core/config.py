@@ -67,6 +67,10 @@ class Settings(BaseModel):
     storage: StorageSettings
     database_url: SecretStr = Field(SecretStr(DEFAULT_SQLITE_URL), alias="PACT_DATABASE_URL")
     database_echo: bool = Field(False, alias="PACT_DATABASE_ECHO")
+    # Connections kept open per worker process (PostgreSQL/MSSQL); as many again may open under a burst.
+    database_pool_size: int = Field(10, alias="PACT_DATABASE_POOL_SIZE", ge=1, le=200)
+    # How long a list's total is remembered while nothing writes to its tables (0: count every time).
+    list_count_cache_seconds: int = Field(300, alias="PACT_LIST_COUNT_CACHE_SECONDS", ge=0, le=86400)
     redis_url: SecretStr | None = Field(None, alias="PACT_REDIS_URL")
     admin_email: str = Field("admin@pact.local", alias="PACT_ADMIN_EMAIL")
     admin_password: SecretStr | None = Field(None, alias="PACT_ADMIN_PASSWORD")

@@ -30,8 +30,11 @@ class UnsupportedDatabaseError(ValueError):
     """The URL names a database PACT does not run on, or whose driver is not installed."""
 
 
-def create_engine(url: str | URL, *, echo: bool = False) -> Engine:
+def create_engine(url: str | URL, *, echo: bool = False, pool_size: int = 5) -> Engine:
     """An engine for `url`, configured for its dialect; nothing connects until first use.
+
+    A server database keeps `pool_size` connections and opens up to as many more under a burst
+    (those close when returned): the worker's threads should rarely wait for, or churn, connections.
 
     Its errors never carry the statement's parameters (password and token hashes, encrypted
     secrets) into a logged traceback, unless `echo` asks for every statement to be logged anyway.
@@ -41,10 +44,11 @@ def create_engine(url: str | URL, *, echo: bool = False) -> Engine:
     try:
         if backend == "sqlite":
             return _sqlite_engine(url, echo=echo)
+        pooled = {"pool_pre_ping": True, "pool_size": pool_size, "max_overflow": pool_size}
         if backend == "postgresql":
-            return sa.create_engine(url, echo=echo, hide_parameters=not echo, pool_pre_ping=True)
+            return sa.create_engine(url, echo=echo, hide_parameters=not echo, **pooled)
         if backend == "mssql":
-            return sa.create_engine(url, echo=echo, hide_parameters=not echo, pool_pre_ping=True, fast_executemany=True)
+            return sa.create_engine(url, echo=echo, hide_parameters=not echo, fast_executemany=True, **pooled)
     except ImportError as exc:  # e.g. pyodbc without the system's unixODBC library
         raise UnsupportedDatabaseError(f"the {url.drivername} driver cannot be loaded: {exc}") from exc
     raise UnsupportedDatabaseError(f"unsupported database {backend!r}: use sqlite, postgresql+psycopg or mssql+pyodbc")

@@ -68,6 +68,16 @@ def render_item(type_: str, obj: Any, autogen_context: Any) -> str | Literal[Fal
     return False
 
 
+# Indexes a migration adds for one dialect only (PostgreSQL's trigram search indexes): not in the
+# models, so comparing models with a database must not ask to drop them.
+DIALECT_INDEX_PREFIX = "TX_"
+
+
+def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+    """Autogenerate's filter: everything but the dialect-only indexes."""
+    return not (type_ == "index" and reflected and (name or "").startswith(DIALECT_INDEX_PREFIX))
+
+
 def upgrade(url: str, revision: str = "head") -> None:
     """Migrate the database at `url` up to `revision`."""
     command.upgrade(alembic_config(url=url), revision)

@@ -8,14 +8,15 @@ Tenant scoping happens here, once, rather than in every query: with a tenant id 
 - flushing a row of another tenant, or changing a system row, raises `CrossTenantWriteError`.
 Raw SQL (`text()`, Core statements on tables) is not scoped: use the ORM entities.
 Every flushed change of a tenant's records is also written to the audit trail, in the same
-transaction (`shared_code.core.audit.watch`).
+transaction (`shared_code.core.audit.watch`). After a commit, the tables it wrote get new stamps, so
+remembered list totals over them are counted again (`shared_code.core.counts`).
 """
 
 from __future__ import annotations
 
 import uuid
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -23,6 +24,9 @@ from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker, with_loader_c
 
 from shared_code.core import audit
 from shared_code.core.models import TenantOrSystem, TenantOwned, TenantRoot, Timestamped
+
+if TYPE_CHECKING:
+    from shared_code.core.counts import ListCounts
 
 
 class CrossTenantWriteError(PermissionError):
@@ -41,10 +45,13 @@ class UnitOfWork:
         *,
         tenant_id: uuid.UUID | None = None,
         actor_id: uuid.UUID | None = None,
+        counts: ListCounts | None = None,
     ) -> None:
         self._session_factory = session_factory
         self.tenant_id = tenant_id
         self.actor_id = actor_id
+        self._counts = counts
+        self._written: set[str] = set()
         self._session: Session | None = None
 
     @property
@@ -61,6 +68,11 @@ class UnitOfWork:
         if self.tenant_id is not None:
             event.listen(session, "do_orm_execute", self._scope_statement)
             event.listen(session, "transient_to_pending", self._claim_new)
+        if self._counts is not None:
+            session.info["list_counts"] = self._counts
+            event.listen(session, "do_orm_execute", self._note_statement_writes)
+            event.listen(session, "after_commit", self._stamp_written_tables)
+            event.listen(session, "after_rollback", lambda _session: self._written.clear())
         self._session = session
         return self
 
@@ -90,11 +102,26 @@ class UnitOfWork:
         writes = state.is_update or state.is_delete
         state.statement = state.statement.options(*_tenant_criteria(self.tenant_id, writes=writes))
 
+    def _note_statement_writes(self, state: ORMExecuteState) -> None:
+        if state.is_insert or state.is_update or state.is_delete:
+            table = getattr(state.statement, "table", None)
+            if isinstance(table, sa.Table):
+                self._written.add(table.fullname)
+
+    def _stamp_written_tables(self, _session: Session) -> None:
+        if self._written and self._counts is not None:
+            self._counts.tables_changed(sorted(self._written), tenant_id=self.tenant_id)
+        self._written.clear()
+
     def _claim_new(self, session: Session, obj: Any) -> None:
         if isinstance(obj, TenantOwned | TenantOrSystem) and obj.tenant_id is None:
             obj.tenant_id = self.tenant_id
 
     def _before_flush(self, session: Session, _context: Any, _instances: Any) -> None:
+        if self._counts is not None:
+            from shared_code.core.counts import written_tables
+
+            self._written |= written_tables(session)
         for obj in session.new:
             if self.tenant_id is not None:
                 self._claim_new(session, obj)

@@ -66,7 +66,8 @@ def test_every_migration_upgrades_and_downgrades(empty_url: str, dialect: str) -
     for previous, revision in zip([None, *REVISIONS], REVISIONS, strict=False):
         migrate.upgrade(empty_url, revision)
         after = _snapshot(empty_url)
-        assert after != states[-1], f"{revision} changed nothing"
+        only_on = getattr(SCRIPTS.get_revision(revision).module, "DIALECTS", (dialect,))
+        assert (after != states[-1]) == (dialect in only_on), f"{revision} changed nothing, or what it must not"
         migrate.downgrade(empty_url, previous or "base")
         assert _snapshot(empty_url) == states[-1], f"downgrade of {revision} left something behind"
         migrate.upgrade(empty_url, revision)
@@ -93,6 +94,7 @@ def _compare(url: str) -> list:
                     "include_schemas": True,
                     "version_table_schema": "core",
                     "include_name": lambda name, kind, _: name in SCHEMAS if kind == "schema" else True,
+                    "include_object": migrate.include_object,
                 },
             )
             return compare_metadata(context, metadata)
