@@ -1,22 +1,21 @@
 """What a PDF file is, read with pypdfium2: its pages and a first-page thumbnail, or why it is refused.
 
 The file is opened from disk, never from bytes: PDFium then reads only the objects it needs, so a
-200 MB file with one page costs a few megabytes (docs/PERFORMANCE.md, "Document upload").
+200 MB file with one page costs a few megabytes (docs/PERFORMANCE.md, "Document upload"). Opening,
+refusals and the PDFium lock are the PDF toolkit's (shared_code/pdf/document.py).
 """
 
 from __future__ import annotations
 
 import io
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from shared_code.core.errors import Unprocessable, UnsupportedMediaType
+from shared_code.pdf.document import PDF_MAGIC, PDFIUM, open_pdf, require_pdf_magic
 
-PDF_MAGIC = b"%PDF-"
+__all__ = ["PDF_MAGIC", "THUMBNAIL_BOX", "PageFacts", "PdfFacts", "inspect_pdf", "require_pdf_magic"]
+
 THUMBNAIL_BOX = (200, 280)  # pixels: a thumbnail fits inside, keeping the page's proportions
-# PDFium is not thread-safe, and the Functions worker may run requests on several threads.
-_PDFIUM = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -37,45 +36,15 @@ class PdfFacts:
         return len(self.pages)
 
 
-def require_pdf_magic(head: bytes) -> None:
-    """Refuse content that does not start like a PDF, whatever its name or declared type says."""
-    if not head.startswith(PDF_MAGIC):
-        raise UnsupportedMediaType("the file is not a PDF (it does not start with %PDF-)")
-
-
 def inspect_pdf(path: Path) -> PdfFacts:
     """The pages of the PDF at `path` and a PNG of its first page.
 
     Raises `UnsupportedMediaType` for content that is not a PDF, `Unprocessable` for a PDF that cannot
     be read (damaged, empty) or that is encrypted (PACT must be able to read, stamp and split it).
     """
-    import pypdfium2 as pdfium
-    import pypdfium2.raw as pdfium_c
-
-    with path.open("rb") as file:
-        require_pdf_magic(file.read(len(PDF_MAGIC)))
-    with _PDFIUM:
-        try:
-            pdf = pdfium.PdfDocument(str(path))
-        except pdfium.PdfiumError as exc:
-            if "password" in str(exc).lower():
-                raise _encrypted() from None
-            raise Unprocessable("the PDF is damaged and cannot be read", details={"reason": str(exc)}) from None
-        try:
-            if pdfium_c.FPDF_GetSecurityHandlerRevision(pdf.raw) != -1:  # encrypted, even if it opens
-                raise _encrypted()
-            if len(pdf) == 0:
-                raise Unprocessable("the PDF has no pages")
-            pages = tuple(_page_facts(pdf, index) for index in range(len(pdf)))
-            return PdfFacts(pages, _thumbnail(pdf[0], pages[0]))
-        except pdfium.PdfiumError as exc:
-            raise Unprocessable("the PDF is damaged and cannot be read", details={"reason": str(exc)}) from None
-        finally:
-            pdf.close()
-
-
-def _encrypted() -> Unprocessable:
-    return Unprocessable("the PDF is encrypted or password-protected; remove the protection and upload it again")
+    with open_pdf(path) as pdf, PDFIUM:
+        pages = tuple(_page_facts(pdf, index) for index in range(len(pdf)))
+        return PdfFacts(pages, _thumbnail(pdf[0], pages[0]))
 
 
 def _page_facts(pdf, index: int) -> PageFacts:

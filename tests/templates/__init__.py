@@ -1,0 +1,1 @@
+"""Tests of templates: upload, versions, indexing, fields, analysis and recognition."""
