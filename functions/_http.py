@@ -13,7 +13,7 @@ from pydantic import BaseModel
 
 from shared_code.core.context import correlation_id_from
 from shared_code.core.http import dispatch
-from shared_code.core.http.registry import RouteRegistry, RouteSpec
+from shared_code.core.http.registry import RouteRegistry, RouteSpec, UploadBody
 from shared_code.core.http.request import ApiRequest, Headers
 from shared_code.core.http.response import ApiResponse
 
@@ -56,6 +56,7 @@ def api_route(
     summary: str,
     tags: Sequence[str] = (),
     request: type[BaseModel] | None = None,
+    upload: UploadBody | None = None,
     response: type[BaseModel] | None = None,
     query: type[BaseModel] | None = None,
     status: int = 200,
@@ -66,7 +67,8 @@ def api_route(
     errors: Sequence[int] = (),
     registry: RouteRegistry = ROUTES,
 ) -> Callable[[dispatch.Handler], dispatch.Handler]:
-    """Declare an HTTP route: its template, methods, the permission it needs and its models."""
+    """Declare an HTTP route: its template, methods, the permission it needs and its models (`request`
+    for a JSON body, `upload` for a file sent as a form or a raw body)."""
     spec = RouteSpec(
         name=name,
         route=route,
@@ -75,6 +77,7 @@ def api_route(
         summary=summary,
         tags=tuple(tags),
         request_model=request,
+        upload=upload,
         response_model=response,
         query_model=query,
         success_status=status,

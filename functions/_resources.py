@@ -59,13 +59,27 @@ def _with_etag(resource: Resource, row: Any, *, status: int = 200, message: str 
     return success(_public(resource, row), status=status, message=message, headers={"ETag": etag(row)})
 
 
-def resource_routes(bp: func.Blueprint, resource: Resource, *, tags: list[str]) -> None:
-    """Declare the eight standard routes of `resource` on `bp`."""
+STANDARD_ROUTES = ("list", "export", "bulk", "create", "get", "update", "delete", "restore")
+
+
+def resource_routes(bp: func.Blueprint, resource: Resource, *, tags: list[str], without: tuple[str, ...] = ()) -> None:
+    """Declare the standard routes of `resource` on `bp`, but those named in `without` (a record that
+    is created some other way, an upload say, leaves out "create")."""
+    unknown = set(without) - set(STANDARD_ROUTES)
+    if unknown:
+        raise ValueError(f"unknown standard routes: {sorted(unknown)}")
+    if resource.create is None and "create" not in without:
+        raise ValueError(f"{resource.name} has no create model: declare it without the create route")
     name, entity, guard = resource.name, resource.entity, resource.guard
     key = name.replace("-", "_")
 
-    @api_route(
-        bp,
+    def route(kind: str, *args: Any, **kwargs: Any) -> Any:
+        if kind in without:
+            return lambda handler: handler
+        return api_route(bp, *args, **kwargs)
+
+    @route(
+        "list",
         name,
         name=f"{key}_list",
         methods=["GET"],
@@ -84,8 +98,8 @@ def resource_routes(bp: func.Blueprint, resource: Resource, *, tags: list[str]) 
             rows, total = list_records(session, resource, query)
             return success([_public(resource, row) for row in rows], meta=page_meta(query, total))
 
-    @api_route(
-        bp,
+    @route(
+        "export",
         f"{name}/export",
         name=f"{key}_export",
         methods=["GET"],
@@ -105,8 +119,8 @@ def resource_routes(bp: func.Blueprint, resource: Resource, *, tags: list[str]) 
             result = export_records(app, session, resource, query, fmt=fmt, tenant_id=request.principal.tenant_id)
         return success(ExportPublic(**vars(result)), message=f"{result.rows} {name} exported")
 
-    @api_route(
-        bp,
+    @route(
+        "bulk",
         f"{name}/bulk",
         name=f"{key}_bulk",
         methods=["POST"],
@@ -126,8 +140,8 @@ def resource_routes(bp: func.Blueprint, resource: Resource, *, tags: list[str]) 
         applied = sum(item.ok for item in items)
         return success(BulkResult(applied=applied, failed=len(items) - applied, items=items))
 
-    @api_route(
-        bp,
+    @route(
+        "create",
         name,
         name=f"{key}_create",
         methods=["POST"],
@@ -147,8 +161,8 @@ def resource_routes(bp: func.Blueprint, resource: Resource, *, tags: list[str]) 
             row = create_record(session, resource, body)
             return _with_etag(resource, row, status=201, message=f"{entity} created")
 
-    @api_route(
-        bp,
+    @route(
+        "get",
         f"{name}/{{id}}",
         name=f"{key}_get",
         methods=["GET"],
@@ -164,8 +178,8 @@ def resource_routes(bp: func.Blueprint, resource: Resource, *, tags: list[str]) 
         with transaction(request) as (_, session):
             return _with_etag(resource, get_record(session, resource, path_id(request)))
 
-    @api_route(
-        bp,
+    @route(
+        "update",
         f"{name}/{{id}}",
         name=f"{key}_update",
         methods=["PATCH"],
@@ -184,8 +198,8 @@ def resource_routes(bp: func.Blueprint, resource: Resource, *, tags: list[str]) 
             row = update_record(session, resource, path_id(request), body, if_match=request.headers.get("if-match"))
             return _with_etag(resource, row, message=f"{entity} updated")
 
-    @api_route(
-        bp,
+    @route(
+        "delete",
         f"{name}/{{id}}",
         name=f"{key}_delete",
         methods=["DELETE"],
@@ -208,8 +222,8 @@ def resource_routes(bp: func.Blueprint, resource: Resource, *, tags: list[str]) 
             )
             return _with_etag(resource, row, message=f"{entity} deleted")
 
-    @api_route(
-        bp,
+    @route(
+        "restore",
         f"{name}/{{id}}/restore",
         name=f"{key}_restore",
         methods=["POST"],

@@ -24,7 +24,7 @@ from shared_code.core.db import UnsupportedDatabaseError
 from shared_code.core.errors import PactError
 from shared_code.core.seed import SeedError
 
-COMMAND_MODULES: tuple[str, ...] = ("db", "sql", "seed", "users", "apikeys", "functions")
+COMMAND_MODULES: tuple[str, ...] = ("db", "sql", "seed", "users", "apikeys", "functions", "storage", "web")
 
 EXIT_FAILURE = 2
 

@@ -40,7 +40,7 @@ class Resource:
     entity: str  # singular, for messages: "account"
     model: type
     public: type[BaseModel]
-    create: type[BaseModel]
+    create: type[BaseModel] | None  # None: records made some other way (documents: by upload)
     update: type[BaseModel]
     query: type[ListQuery]
     search: tuple[str, ...]
@@ -82,6 +82,7 @@ def list_records(session: Session, resource: Resource, query: ListQuery) -> tupl
         sortable=_sortable(resource),
         default_sort=resource.default_sort,
         conditions=_conditions(resource, query),
+        match_first=bool(query.q),
     )
 
 
@@ -105,8 +106,8 @@ def iter_records(session: Session, resource: Resource, query: ListQuery) -> Iter
 def _conditions(resource: Resource, query: ListQuery) -> list[sa.ColumnElement[bool]]:
     conditions: list[sa.ColumnElement[bool]] = []
     values = query.model_dump(exclude_none=True, exclude=set(ListQuery.model_fields))
-    if not values.pop("deleted", False):
-        conditions.append(resource.model.deleted_at.is_(None))
+    deleted = resource.model.deleted_at
+    conditions.append(deleted.is_not(None) if values.pop("deleted", False) else deleted.is_(None))
     if query.q:
         conditions.append(contains_any(tuple(resource.column(c) for c in resource.search), query.q))
     for name, value in values.items():
@@ -148,7 +149,7 @@ def update_record(
     session: Session, resource: Resource, record_id: uuid.UUID, data: BaseModel, *, if_match: str | None
 ) -> Any:
     row = get_record(session, resource, record_id)
-    _require_version(row, if_match)
+    require_version(row, if_match)
     values = data.model_dump(exclude_unset=True)
     _check_references(session, resource, values)
     for name, value in values.items():
@@ -159,7 +160,7 @@ def update_record(
 
 def delete_record(session: Session, resource: Resource, record_id: uuid.UUID, *, if_match: str | None, actor) -> Any:
     row = get_record(session, resource, record_id)
-    _require_version(row, if_match)
+    require_version(row, if_match)
     row.mark_deleted(by=actor)
     _flush(session, resource)
     return row
@@ -174,7 +175,8 @@ def restore_record(session: Session, resource: Resource, record_id: uuid.UUID) -
     return row
 
 
-def _require_version(row: Any, if_match: str | None) -> None:
+def require_version(row: Any, if_match: str | None) -> None:
+    """Refuse (412) when `If-Match` names another version of `row` than the one it has."""
     expected = _version_from(if_match)
     if expected is not None and expected != row.version:
         raise PreconditionFailed("the record has changed since it was read; fetch it again")
@@ -188,13 +190,18 @@ def _check_references(session: Session, resource: Resource, values: Mapping[str,
 
 
 def _flush(session: Session, resource: Resource) -> None:
+    flush_record(session, resource.entity)
+
+
+def flush_record(session: Session, entity: str) -> None:
+    """Flush in a savepoint: a stale version is 412, a broken unique or foreign key 409 naming the constraint."""
     try:
         with session.begin_nested():
             session.flush()
     except StaleDataError:
         raise PreconditionFailed("the record has changed since it was read; fetch it again") from None
     except IntegrityError as exc:
-        raise Conflict(f"this {resource.entity} conflicts with an existing one", details=_constraint(exc)) from None
+        raise Conflict(f"this {entity} conflicts with an existing one", details=_constraint(exc)) from None
 
 
 def _constraint(exc: IntegrityError) -> dict[str, str] | None:

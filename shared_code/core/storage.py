@@ -191,8 +191,9 @@ class BlobStore:
         for props in self._service.get_container_client(container).list_blobs(name_starts_with=prefix):
             yield _stored(container, props)
 
-    def read_url(self, container: str, name: str, *, ttl: timedelta = timedelta(minutes=15),
-                 download_name: str | None = None) -> tuple[str, datetime]:
+    def read_url(
+        self, container: str, name: str, *, ttl: timedelta = timedelta(minutes=15), download_name: str | None = None
+    ) -> tuple[str, datetime]:
         """A short-lived, read-only URL of one blob, and when it expires.
 
         Signed with the account key on Azurite (connection string), with a user delegation key under
@@ -210,8 +211,9 @@ class BlobStore:
 
         return self._signed_url(container, name, BlobSasPermissions(create=True, write=True), ttl)
 
-    def _signed_url(self, container: str, name: str, permission: Any, ttl: timedelta,
-                    **options: Any) -> tuple[str, datetime]:
+    def _signed_url(
+        self, container: str, name: str, permission: Any, ttl: timedelta, **options: Any
+    ) -> tuple[str, datetime]:
         from azure.storage.blob import generate_blob_sas
 
         starts = datetime.now(UTC) - timedelta(minutes=5)  # tolerate clock skew
@@ -234,9 +236,17 @@ class BlobStore:
         )
         return f"{self._service.get_blob_client(container, name).url}?{token}", expires
 
-    def copy(self, source_container: str, source_name: str, container: str, name: str, *,
-             source_etag: str | None = None, content_type: str | None = None,
-             timeout: float = 600.0) -> StoredBlob:
+    def copy(
+        self,
+        source_container: str,
+        source_name: str,
+        container: str,
+        name: str,
+        *,
+        source_etag: str | None = None,
+        content_type: str | None = None,
+        timeout: float = 600.0,
+    ) -> StoredBlob:
         """Copy a blob inside the account, server-side (its bytes never pass through this process), and
         wait for the copy to finish. With `source_etag` the copy happens only while the source is still
         that version (`PreconditionFailed` otherwise)."""

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import unicodedata
 import uuid
 from datetime import timedelta
-from urllib.parse import quote
 
 from sqlalchemy.orm import Session
 
 from shared_code.core import names
 from shared_code.core.errors import NotFound, PayloadTooLarge
+from shared_code.core.files import MiB, ascii_file_name
 from shared_code.core.resources import get_record
 from shared_code.documents import schemas as s
 from shared_code.documents.models import Document
 from shared_code.documents.resources import DOCUMENTS
-from shared_code.documents.uploads import MiB
 
 DOWNLOAD_TTL = timedelta(minutes=15)
 # A response body leaves a function whole, from memory: bigger files are read through the link.
@@ -47,16 +45,3 @@ def document_thumbnail(app, session: Session, document_id: uuid.UUID) -> bytes:
     if document.thumbnail_blob is None:
         raise NotFound("this document has no thumbnail")
     return app.blobs.read_bytes(names.THUMBNAILS, document.thumbnail_blob)
-
-
-def content_disposition(file_name: str, *, inline: bool) -> str:
-    """A Content-Disposition value naming the file (RFC 6266: an ASCII name, and the exact one in UTF-8)."""
-    kind = "inline" if inline else "attachment"
-    return f"{kind}; filename=\"{ascii_file_name(file_name)}\"; filename*=UTF-8''{quote(file_name, safe='')}"
-
-
-def ascii_file_name(file_name: str) -> str:
-    """The file name in plain ASCII without quotes or separators, safe inside a quoted header value."""
-    letters = (ch for ch in unicodedata.normalize("NFKD", file_name) if not unicodedata.combining(ch))  # Ü → U
-    safe = "".join(ch if ch.isascii() and (ch.isalnum() or ch in " ._-()") else "_" for ch in letters).strip()
-    return safe or "document.pdf"

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, validates
 from shared_code.accounts.models import Record
 from shared_code.core.errors import Conflict
 from shared_code.core.models import Base, TenantOwned, UUIDPrimaryKey, check_one_of
+from shared_code.templates.models import Template
 
 DOCUMENT_STATUSES = ("draft", "uploaded", "processing", "review", "failed", "completed", "archived", "deleted")
 # The lifecycle (docs/DOCUMENTS.md): draft → uploaded → processing → completed → archived → deleted,
@@ -59,7 +60,7 @@ class Document(Record, Base):
     document_type: Mapped[str | None] = mapped_column(sa.ForeignKey("core.DocumentType.code"))
     account_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("acs.Account.id"))
     contract_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("acs.Contract.id"))
-    template_id: Mapped[uuid.UUID | None]  # the templates capability adds its tables and the key later
+    template_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey(Template.id))
     generation_id: Mapped[uuid.UUID | None]
     thumbnail_blob: Mapped[str | None] = mapped_column(sa.Unicode(500))
     description: Mapped[str | None] = mapped_column(sa.Unicode(2000))

@@ -10,12 +10,14 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
 
 from shared_code.core.record_schemas import RecordInput, RecordPublic, RecordQuery
 
-# What a person may set by PATCH; `draft` is where a document starts before it has a file, `deleted`
-# is what DELETE does (soft, restorable). The models' transition table says which moves are allowed.
+# What a person may move a document to (POST /documents/{id}/status, with a reason); `draft` is where a
+# document starts before it has a file, `deleted` the lifecycle policies' end. The models' transition
+# table says which moves are allowed.
 DocumentStatus = Literal["uploaded", "processing", "review", "failed", "completed", "archived"]
 AnyDocumentStatus = Literal["draft", "uploaded", "processing", "review", "failed", "completed", "archived", "deleted"]
 DocumentTypeCode = str  # a code of core.DocumentType, checked against the table
 BundleStatus = Literal["open", "closed"]
+REASON_MAX_LENGTH = 500
 Sha256 = Field(None, pattern=r"^[0-9a-f]{64}$", description="hex SHA-256 of the file")
 
 
@@ -41,26 +43,37 @@ class UploadDetails(DocumentMetadata):
         return DocumentMetadata(**self.model_dump(exclude={"file_name"}, exclude_unset=True))
 
 
-class DocumentCreate(RecordInput):
-    """Documents are not created from JSON: they come from a file (see the upload routes). The generic
-    create route answers 400 with where to go instead."""
-
-    @model_validator(mode="before")
-    @classmethod
-    def _refuse(cls, _data: Any) -> Any:
-        raise ValueError(
-            "documents are created by uploading a PDF: POST /documents/upload, "
-            "or POST /documents/uploads for large files"
-        )
-
-
 class DocumentUpdate(RecordInput):
     title: str | None = Field(None, min_length=1, max_length=300)
     description: str | None = Field(None, max_length=2000)
     document_type: DocumentTypeCode | None = Field(None, min_length=1, max_length=50)
     account_id: uuid.UUID | None = None
     contract_id: uuid.UUID | None = None
-    status: DocumentStatus | None = None
+
+
+class StatusChange(RecordInput):
+    """A move along the lifecycle, and why: the reason is kept in the audit trail with who and when."""
+
+    status: DocumentStatus
+    reason: str = Field(min_length=1, max_length=REASON_MAX_LENGTH, description="why the status changes")
+
+
+class StatusChangePublic(BaseModel):
+    """One step of a document's status history, from its audit entry."""
+
+    occurred_at: datetime
+    from_status: str | None = Field(description="none for the status the document started in")
+    to_status: str
+    reason: str | None = Field(description="why (absent only from entries written before reasons were kept)")
+    actor_type: str = Field(description="user, api_key or system")
+    actor_id: uuid.UUID | None
+    actor_name: str | None = Field(description="the user's display name or the API key's name")
+
+
+class StatusHistory(BaseModel):
+    document_id: uuid.UUID
+    status: str = Field(description="the document's status now")
+    changes: list[StatusChangePublic] = Field(description="oldest first")
 
 
 class DocumentPublic(RecordPublic):

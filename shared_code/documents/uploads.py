@@ -16,11 +16,10 @@ when the transaction does not commit, the blobs of step 4 are deleted again.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import tempfile
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -28,7 +27,6 @@ from typing import IO
 
 import sqlalchemy as sa
 from pydantic import BaseModel
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from shared_code.core import names
@@ -40,6 +38,16 @@ from shared_code.core.errors import (
     Unprocessable,
     UnsupportedMediaType,
 )
+from shared_code.core.files import (
+    MiB,
+    Received,
+    clean_file_name,
+    delete_blobs_quietly,
+    read_chunks,
+    receive,
+    too_large,
+    when_settled,
+)
 from shared_code.core.resources import create_record
 from shared_code.documents import schemas as s
 from shared_code.documents.inspection import PDF_MAGIC, PdfFacts, inspect_pdf, require_pdf_magic
@@ -48,13 +56,11 @@ from shared_code.documents.resources import DOCUMENTS
 
 log = logging.getLogger("pact.documents")
 
-MiB = 1024 * 1024
 # A request body reaches a function whole, in memory: direct uploads stay small; larger files go
 # through a write-only link (POST /documents/uploads).
 DIRECT_UPLOAD_MAX_BYTES = 32 * MiB
 UPLOAD_URL_TTL = timedelta(minutes=30)
 MAX_DUPLICATES_REPORTED = 50
-_READ_CHUNK = 4 * MiB
 _REFUSALS = (PayloadTooLarge, UnsupportedMediaType, Unprocessable)
 
 
@@ -65,13 +71,6 @@ class DirectUpload:
     content: IO[bytes]
     file_name: str | None
     metadata: s.DocumentMetadata
-
-
-@dataclass(frozen=True)
-class _Received:
-    path: Path
-    size: int
-    sha256: str
 
 
 class _NewDocument(BaseModel):
@@ -107,29 +106,44 @@ def upload_document(app, session: Session, *, tenant_id: uuid.UUID, upload: Dire
     """Register a PDF sent in the request body as a new document."""
     max_bytes = direct_upload_limit(app.settings)
     with tempfile.TemporaryDirectory(prefix="pact-upload-") as workdir:
-        received = _receive(_read_chunks(upload.content), Path(workdir) / "upload.pdf", max_bytes=max_bytes)
+        received = _receive(read_chunks(upload.content), Path(workdir) / "upload.pdf", max_bytes=max_bytes)
         facts = inspect_pdf(received.path)
 
         def store(blob_name: str) -> None:
             with received.path.open("rb") as file:
                 app.blobs.upload_stream(names.DOCUMENTS, blob_name, file, content_type="application/pdf")
 
-        return _register(app, session, document_id=uuid.uuid4(), tenant_id=tenant_id, received=received,
-                         facts=facts, file_name=upload.file_name, metadata=upload.metadata, store=store)
+        return _register(
+            app,
+            session,
+            document_id=uuid.uuid4(),
+            tenant_id=tenant_id,
+            received=received,
+            reason="uploaded in one request",
+            facts=facts,
+            file_name=upload.file_name,
+            metadata=upload.metadata,
+            store=store,
+        )
 
 
 def start_upload(app, *, tenant_id: uuid.UUID, plan: s.UploadStart) -> s.UploadTicket:
     """A write-only link for one blob in `temp`, where the client puts a large file itself."""
     max_bytes = app.settings.max_upload_bytes
     if plan.size_bytes is not None and plan.size_bytes > max_bytes:
-        raise _too_large(max_bytes)
+        raise too_large(max_bytes)
     upload_id = uuid.uuid4()
     url, expires = app.blobs.write_url(names.TEMP, upload_blob_name(tenant_id, upload_id), ttl=UPLOAD_URL_TTL)
     return s.UploadTicket(upload_id=upload_id, upload_url=url, expires_at=expires, max_bytes=max_bytes)
 
 
 def complete_upload(
-    app, session: Session, *, tenant_id: uuid.UUID, upload_id: uuid.UUID, file_name: str | None,
+    app,
+    session: Session,
+    *,
+    tenant_id: uuid.UUID,
+    upload_id: uuid.UUID,
+    file_name: str | None,
     metadata: s.DocumentMetadata,
 ) -> tuple[s.DocumentUploaded, bool]:
     """Register the file written through the link of `start_upload`; True when it was new.
@@ -148,9 +162,10 @@ def complete_upload(
     with tempfile.TemporaryDirectory(prefix="pact-upload-") as workdir:
         try:
             if blob.size > max_bytes:
-                raise _too_large(max_bytes)
-            received = _receive(app.blobs.iter_chunks(names.TEMP, temp_name), Path(workdir) / "upload.pdf",
-                                max_bytes=max_bytes)
+                raise too_large(max_bytes)
+            received = _receive(
+                app.blobs.iter_chunks(names.TEMP, temp_name), Path(workdir) / "upload.pdf", max_bytes=max_bytes
+            )
             facts = inspect_pdf(received.path)
         except _REFUSALS:
             app.blobs.delete(names.TEMP, temp_name)  # a refused upload is not kept
@@ -158,70 +173,94 @@ def complete_upload(
 
     def store(blob_name: str) -> None:
         try:  # only the version that was checked: a client writing again meanwhile is refused
-            app.blobs.copy(names.TEMP, temp_name, names.DOCUMENTS, blob_name, source_etag=blob.etag,
-                           content_type="application/pdf")
+            app.blobs.copy(
+                names.TEMP, temp_name, names.DOCUMENTS, blob_name, source_etag=blob.etag, content_type="application/pdf"
+            )
         except PreconditionFailed:
             raise Conflict("the upload changed while it was being checked; complete it again") from None
 
-    document = _register(app, session, document_id=upload_id, tenant_id=tenant_id, received=received, facts=facts,
-                         file_name=file_name, metadata=metadata, store=store,
-                         on_commit=lambda: app.blobs.delete(names.TEMP, temp_name))
+    document = _register(
+        app,
+        session,
+        document_id=upload_id,
+        tenant_id=tenant_id,
+        received=received,
+        facts=facts,
+        reason="uploaded through an upload link",
+        file_name=file_name,
+        metadata=metadata,
+        store=store,
+        on_commit=lambda: app.blobs.delete(names.TEMP, temp_name),
+    )
     return document, True
 
 
 # -- the steps ---------------------------------------------------------------------------------
 
 
-def _read_chunks(stream: IO[bytes]) -> Iterator[bytes]:
-    while chunk := stream.read(_READ_CHUNK):
-        yield chunk
-
-
-def _receive(chunks: Iterable[bytes], target: Path, *, max_bytes: int) -> _Received:
+def _receive(chunks: Iterable[bytes], target: Path, *, max_bytes: int) -> Received:
     """Write `chunks` to `target`, hashing as they pass; refuse non-PDF content and oversize files early."""
-    digest, size, head = hashlib.sha256(), 0, b""
-    with target.open("wb") as out:
-        for chunk in chunks:
-            if len(head) < len(PDF_MAGIC):
-                head = (head + chunk)[: len(PDF_MAGIC)]
-                if len(head) == len(PDF_MAGIC):
-                    require_pdf_magic(head)
-            size += len(chunk)
-            if size > max_bytes:
-                raise _too_large(max_bytes)
-            digest.update(chunk)
-            out.write(chunk)
-    if size == 0:
-        raise UnsupportedMediaType("the file is empty")
-    require_pdf_magic(head)
-    return _Received(target, size, digest.hexdigest())
+    return receive(chunks, target, max_bytes=max_bytes, head_size=len(PDF_MAGIC), check_head=require_pdf_magic)
 
 
 def _register(
-    app, session: Session, *, document_id: uuid.UUID, tenant_id: uuid.UUID, received: _Received, facts: PdfFacts,
-    file_name: str | None, metadata: s.DocumentMetadata, store: Callable[[str], None],
+    app,
+    session: Session,
+    *,
+    document_id: uuid.UUID,
+    tenant_id: uuid.UUID,
+    received: Received,
+    facts: PdfFacts,
+    file_name: str | None,
+    metadata: s.DocumentMetadata,
+    store: Callable[[str], None],
+    reason: str,
     on_commit: Callable[[], object] | None = None,
 ) -> s.DocumentUploaded:
+    from shared_code.documents.lifecycle import note_first_status
+
     name = clean_file_name(file_name or f"{document_id}.pdf")
     blob_name, thumbnail_name = f"{tenant_id}/{document_id}.pdf", f"{tenant_id}/{document_id}.png"
     values = metadata.model_dump(exclude_none=True)
-    row = create_record(session, DOCUMENTS, _NewDocument(
-        id=document_id, title=values.pop("title", None) or _title_of(name),
-        file_name=name, container=names.DOCUMENTS, blob_name=blob_name, content_type="application/pdf",
-        size_bytes=received.size, sha256=received.sha256, page_count=facts.page_count, status="uploaded",
-        thumbnail_blob=thumbnail_name, **values,
-    ))
+    note_first_status(session, document_id, reason=reason)  # why it starts `uploaded`, in its create entry
+    row = create_record(
+        session,
+        DOCUMENTS,
+        _NewDocument(
+            id=document_id,
+            title=values.pop("title", None) or _title_of(name),
+            file_name=name,
+            container=names.DOCUMENTS,
+            blob_name=blob_name,
+            content_type="application/pdf",
+            size_bytes=received.size,
+            sha256=received.sha256,
+            page_count=facts.page_count,
+            status="uploaded",
+            thumbnail_blob=thumbnail_name,
+            **values,
+        ),
+    )
     written = [(names.DOCUMENTS, blob_name), (names.THUMBNAILS, thumbnail_name)]
-    when_settled(session, committed=on_commit, abandoned=lambda: _delete_quietly(app.blobs, written))
+    when_settled(session, committed=on_commit, abandoned=lambda: delete_blobs_quietly(app.blobs, written))
     store(blob_name)
     app.blobs.upload_bytes(names.THUMBNAILS, thumbnail_name, facts.thumbnail_png, content_type="image/png")
     # Pages are facts of the file, not edits: one INSERT for all, outside the per-row audit trail
     # (the document's own entry records page_count).
-    session.execute(sa.insert(Page), [
-        {"tenant_id": tenant_id, "document_id": document_id, "page_number": page.number,
-         "width_points": page.width_points, "height_points": page.height_points, "rotation": page.rotation}
-        for page in facts.pages
-    ])
+    session.execute(
+        sa.insert(Page),
+        [
+            {
+                "tenant_id": tenant_id,
+                "document_id": document_id,
+                "page_number": page.number,
+                "width_points": page.width_points,
+                "height_points": page.height_points,
+                "rotation": page.rotation,
+            }
+            for page in facts.pages
+        ],
+    )
     log.info("document %s registered: %d bytes, %d pages", document_id, received.size, facts.page_count)
     return _uploaded(session, row)
 
@@ -238,52 +277,5 @@ def _uploaded(session: Session, row: Document) -> s.DocumentUploaded:
     return document.model_copy(update={"duplicates": [s.DuplicatePublic.model_validate(d) for d in duplicates]})
 
 
-def clean_file_name(name: str) -> str:
-    """A file name as given, without any folder, control characters or surrounding space (300 at most)."""
-    name = name.replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(ch for ch in name if ch.isprintable()).strip() or "document.pdf"
-    if len(name) > 300:
-        stem, dot, extension = name.rpartition(".")
-        name = stem[: 300 - len(extension) - 1] + dot + extension if dot and len(extension) <= 10 else name[:300]
-    return name
-
-
 def _title_of(file_name: str) -> str:
     return file_name[:-4] if file_name.lower().endswith(".pdf") and len(file_name) > 4 else file_name
-
-
-def _too_large(max_bytes: int) -> PayloadTooLarge:
-    return PayloadTooLarge(f"the file is larger than {max_bytes // MiB} MiB", details={"max_bytes": max_bytes})
-
-
-# -- storage that follows the database's outcome ------------------------------------------------
-
-
-def when_settled(session: Session, *, committed: Callable[[], object] | None,
-                  abandoned: Callable[[], object]) -> None:
-    """Call `committed` once the session's transaction has committed, `abandoned` if it ends any other way
-    (an error, a rollback, a commit that failed): blob writes then follow the rows they belong to."""
-    state = {"committed": False, "settled": False}
-
-    def on_commit(sess: Session) -> None:
-        if not sess.in_nested_transaction():  # a savepoint's release is not the commit
-            state["committed"] = True
-
-    def on_end(_sess: Session, transaction) -> None:
-        if transaction.parent is not None or state["settled"]:
-            return  # a savepoint or a flush's inner transaction, not the transaction itself
-        state["settled"] = True
-        action = committed if state["committed"] else abandoned
-        if action is not None:
-            try:
-                action()
-            except Exception:  # storage is down: the temp purge or a later retry tidies up
-                log.warning("tidying blobs after the transaction failed", exc_info=True)
-
-    event.listen(session, "after_commit", on_commit)
-    event.listen(session, "after_transaction_end", on_end)
-
-
-def _delete_quietly(blobs, written: list[tuple[str, str]]) -> None:
-    for container, name in written:
-        blobs.delete(container, name)

@@ -12,8 +12,16 @@ from urllib3 import encode_multipart_formdata
 from tests.support.api import InProcessApi, Reply, http_functions, resolve
 
 
-def send(client: InProcessApi, method: str, path: str, body: bytes, content_type: str | None, *,
-         params: dict[str, Any] | None = None, headers: dict[str, str] | None = None) -> Reply:
+def send(
+    client: InProcessApi,
+    method: str,
+    path: str,
+    body: bytes,
+    content_type: str | None,
+    *,
+    params: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Reply:
     """Call the route serving `method path` with a raw body, as the Functions host would."""
     spec, route_params = resolve(method, path)
     sent = {"x-forwarded-for": client.ip, **client.headers, **(headers or {})}
@@ -21,12 +29,20 @@ def send(client: InProcessApi, method: str, path: str, body: bytes, content_type
         sent["authorization"] = f"Bearer {client.token}"
     if content_type:
         sent["content-type"] = content_type
-    query = {k: str(v) for k, v in (params or {}).items() if v is not None}
-    url = f"http://localhost/api/v1/{path.strip('/')}" + (f"?{urlencode(query)}" if query else "")
+    # A parameter given as a list is repeated in the URL; the host joins its values with commas.
+    given = {
+        k: [str(x) for x in v] if isinstance(v, list) else str(v) for k, v in (params or {}).items() if v is not None
+    }
+    query = {k: ",".join(v) if isinstance(v, list) else v for k, v in given.items()}
+    url = f"http://localhost/api/v1/{path.strip('/')}" + (f"?{urlencode(given, doseq=True)}" if given else "")
     request = func.HttpRequest(method, url, headers=sent, params=query, route_params=route_params, body=body)
     response = http_functions()[spec.name](request)
-    return Reply(response.status_code, {k.lower(): v for k, v in response.headers.items()}, response.get_body(),
-                 response.mimetype)
+    return Reply(
+        response.status_code,
+        {k.lower(): v for k, v in response.headers.items()},
+        response.get_body(),
+        response.mimetype,
+    )
 
 
 class Documents:
@@ -35,12 +51,25 @@ class Documents:
     def __init__(self, client: InProcessApi) -> None:
         self.client = client
 
-    def upload_form(self, data: bytes, file_name: str = "scan.pdf", *, content_type: str = "application/pdf",
-                    field: str = "file", **fields: str) -> Reply:
-        parts: list[tuple[str, Any]] = [(name, str(value)) for name, value in fields.items()]
+    def upload_form(
+        self,
+        data: bytes,
+        file_name: str = "scan.pdf",
+        *,
+        content_type: str = "application/pdf",
+        field: str = "file",
+        params: dict[str, Any] | None = None,
+        **fields: str | list[str],
+    ) -> Reply:
+        """A form with the file and `fields` (a list: the field repeated); `params` in the query."""
+        parts: list[tuple[str, Any]] = [
+            (name, str(value))
+            for name, values in fields.items()
+            for value in (values if isinstance(values, list) else [values])
+        ]
         parts.append((field, (file_name, data, content_type)))
         body, form_type = encode_multipart_formdata(parts)
-        return send(self.client, "POST", "/documents/upload", body, form_type)
+        return send(self.client, "POST", "/documents/upload", body, form_type, params=params)
 
     def upload_pdf(self, data: bytes, *, content_type: str = "application/pdf", **params: Any) -> Reply:
         return send(self.client, "POST", "/documents/upload", data, content_type, params=params)

@@ -1,5 +1,5 @@
 """A document's metadata through the generic REST routes: edits with references checked, the status
-lifecycle, list filters and search, soft delete (the file stays) and restore."""
+lifecycle (its own route), list filters and search, soft delete (the file stays) and restore."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 
 from shared_code.core import names
 from tests.documents import pdfs
-from tests.support.api import caller, seed_tenant
+from tests.support.api import caller, resolve, seed_tenant
 
 
 @pytest.fixture
@@ -24,10 +24,19 @@ def uploaded(docs):
     return upload
 
 
-def test_documents_are_not_created_from_json(docs):
-    reply = docs.client.post("/documents", {"title": "No file", "file_name": "x.pdf", "blob_name": "elsewhere"})
-    assert (reply.status, reply.error_code) == (400, "validation_error")
-    assert "/documents/upload" in str(reply.json["error"]["details"])
+def test_documents_are_not_created_from_json():
+    # A document comes from a file: there is no JSON create route at all, not even one in the API
+    # description (bundles, made from JSON, keep theirs).
+    from functions._http import ROUTES
+    from shared_code.core.http.openapi import build_openapi
+
+    with pytest.raises(LookupError):
+        resolve("POST", "/documents")
+    assert resolve("POST", "/documents/upload")[0].name == "documents_upload"
+    assert resolve("POST", "/bundles")[0].name == "bundles_create"
+    paths = build_openapi(ROUTES, title="PACT", version="1", server_url="/api/v1")["paths"]
+    assert set(paths["/documents"]) == {"get"}
+    assert set(paths["/bundles"]) == {"get", "post"}
 
 
 def test_metadata_edits_check_their_references(admin_app, docs, manager, uploaded):
@@ -35,18 +44,39 @@ def test_metadata_edits_check_their_references(admin_app, docs, manager, uploade
     account = manager.post("/accounts", {"name": "Mercy", "number": "M-1"}).data
     contract = manager.post("/contracts", {"name": "IV pumps", "number": "C-1"}).data
     path = f"/documents/{document['id']}"
-    changed = docs.client.patch(path, {"title": "Participation form", "description": "from the fax",
-                                       "document_type": "participation_form", "account_id": account["id"],
-                                       "contract_id": contract["id"]})
+    changed = docs.client.patch(
+        path,
+        {
+            "title": "Participation form",
+            "description": "from the fax",
+            "document_type": "participation_form",
+            "account_id": account["id"],
+            "contract_id": contract["id"],
+        },
+    )
     assert changed.status == 200 and changed.headers["etag"] == '"2"'
     assert {k: changed.data[k] for k in ("title", "description", "document_type", "account_id", "contract_id")} == {
-        "title": "Participation form", "description": "from the fax", "document_type": "participation_form",
-        "account_id": account["id"], "contract_id": contract["id"]}
+        "title": "Participation form",
+        "description": "from the fax",
+        "document_type": "participation_form",
+        "account_id": account["id"],
+        "contract_id": contract["id"],
+    }
 
-    foreign = caller(admin_app, seed_tenant(admin_app).users["Manager"]).post(
-        "/accounts", {"name": "Elsewhere", "number": "E-1"}).data
-    for body in ({"account_id": foreign["id"]}, {"account_id": str(uuid.uuid4())}, {"document_type": "recipe"},
-                 {"sha256": "0" * 64}, {"file_name": "other.pdf"}, {"status": "deleted"}, {"status": "draft"}):
+    foreign = (
+        caller(admin_app, seed_tenant(admin_app).users["Manager"])
+        .post("/accounts", {"name": "Elsewhere", "number": "E-1"})
+        .data
+    )
+    for body in (
+        {"account_id": foreign["id"]},
+        {"account_id": str(uuid.uuid4())},
+        {"document_type": "recipe"},
+        {"sha256": "0" * 64},
+        {"file_name": "other.pdf"},
+        {"status": "deleted"},
+        {"status": "draft"},
+    ):
         reply = docs.client.patch(path, body)
         assert (reply.status, reply.error_code) == (400, "validation_error"), body
     assert docs.get(document["id"]).data["version"] == 2
@@ -55,9 +85,9 @@ def test_metadata_edits_check_their_references(admin_app, docs, manager, uploade
 def test_the_status_moves_only_along_the_lifecycle(docs, uploaded):
     path = f"/documents/{uploaded()['id']}"
     for status in ("processing", "review", "completed", "archived"):
-        reply = docs.client.patch(path, {"status": status})
+        reply = docs.client.post(f"{path}/status", {"status": status, "reason": f"now {status}"})
         assert (reply.status, reply.data["status"]) == (200, status)
-    backwards = docs.client.patch(path, {"status": "processing"})
+    backwards = docs.client.post(f"{path}/status", {"status": "processing", "reason": "try again"})
     assert (backwards.status, backwards.error_code) == (409, "conflict")
     assert "from archived to processing" in backwards.json["error"]["message"]
     assert docs.get(path.rsplit("/", 1)[1]).data["status"] == "archived"
@@ -65,11 +95,12 @@ def test_the_status_moves_only_along_the_lifecycle(docs, uploaded):
 
 def test_lists_filter_by_status_account_type_hash_and_date_and_search_titles_and_file_names(docs, manager, uploaded):
     account = manager.post("/accounts", {"name": "Mercy", "number": "M-1"}).data
-    form = uploaded("participation.pdf", title="Mercy participation", account_id=account["id"],
-                    document_type="participation_form")
+    form = uploaded(
+        "participation.pdf", title="Mercy participation", account_id=account["id"], document_type="participation_form"
+    )
     letter = uploaded("commitment-letter.pdf", title="Letter of commitment", document_type="letter_of_commitment")
     scan = uploaded("fax-0001.pdf", title="Returned fax")
-    docs.client.patch(f"/documents/{scan['id']}", {"status": "review"})
+    docs.client.post(f"/documents/{scan['id']}/status", {"status": "review", "reason": "unreadable code"})
 
     def ids(**params) -> set[str]:
         reply = docs.client.get("/documents", **params)
@@ -88,7 +119,10 @@ def test_lists_filter_by_status_account_type_hash_and_date_and_search_titles_and
     newest_first = [row["id"] for row in docs.client.get("/documents").data]
     assert newest_first == [scan["id"], letter["id"], form["id"]]
     assert [r["title"] for r in docs.client.get("/documents", sort="title").data] == [
-        "Letter of commitment", "Mercy participation", "Returned fax"]
+        "Letter of commitment",
+        "Mercy participation",
+        "Returned fax",
+    ]
     assert docs.client.get("/documents", sha256="not-a-hash").status == 400
 
 

@@ -48,10 +48,14 @@ def test_a_multipart_upload_becomes_a_document_with_file_thumbnail_and_pages(adm
     thumbnail = Image.open(io.BytesIO(admin_app.blobs.read_bytes(names.THUMBNAILS, f"{blob}.png")))
     assert thumbnail.format == "PNG" and thumbnail.size == (200, 259)  # letter, 200 px wide
 
-    pages = sorted(_rows(admin_app, tenant.id, Page, document_id=uuid.UUID(document["id"])),
-                   key=lambda p: p.page_number)
+    pages = sorted(
+        _rows(admin_app, tenant.id, Page, document_id=uuid.UUID(document["id"])), key=lambda p: p.page_number
+    )
     assert [(p.page_number, p.width_points, p.height_points, p.rotation) for p in pages] == [
-        (1, 612.0, 792.0, 0), (2, 595.0, 842.0, 0), (3, 595.0, 842.0, 90)]  # as shown: turned
+        (1, 612.0, 792.0, 0),
+        (2, 595.0, 842.0, 0),
+        (3, 595.0, 842.0, 90),
+    ]  # as shown: turned
     created = _rows(admin_app, tenant.id, AuditLog, action="document.create", entity_id=document["id"])
     assert len(created) == 1 and created[0].changes["sha256"]["after"] == document["sha256"]
     assert docs.get(document["id"]).data["page_count"] == 3
@@ -60,12 +64,36 @@ def test_a_multipart_upload_becomes_a_document_with_file_thumbnail_and_pages(adm
 def test_a_raw_pdf_body_takes_its_metadata_from_the_query(admin_app, tenant, docs, manager):
     account = manager.post("/accounts", {"name": "Mercy General", "number": "M-1"}).data
     data = pdfs.make_pdf(2)
-    reply = docs.upload_pdf(data, title="Participation form", file_name="pf.pdf", document_type="participation_form",
-                            account_id=account["id"])
+    reply = docs.upload_pdf(
+        data,
+        title="Participation form",
+        file_name="pf.pdf",
+        document_type="participation_form",
+        account_id=account["id"],
+    )
     assert reply.status == 201, reply.json
     assert (reply.data["title"], reply.data["file_name"], reply.data["document_type"], reply.data["account_id"]) == (
-        "Participation form", "pf.pdf", "participation_form", account["id"])
+        "Participation form",
+        "pf.pdf",
+        "participation_form",
+        account["id"],
+    )
     assert docs.client.get("/documents", account_id=account["id"]).meta["total"] == 1
+
+
+def test_a_form_may_take_its_metadata_from_the_query_too(admin_app, tenant, docs):
+    reply = docs.upload_form(
+        pdfs.make_pdf(1),
+        "part-name.pdf",
+        description="from the form",
+        params={"title": "From the query", "file_name": "query-name.pdf"},
+    )
+    assert reply.status == 201, reply.json
+    assert (reply.data["title"], reply.data["description"], reply.data["file_name"]) == (
+        "From the query",
+        "from the form",
+        "query-name.pdf",
+    )
 
 
 def test_the_same_content_twice_is_accepted_and_reported_as_a_duplicate(admin_app, tenant, docs, manager):
@@ -85,17 +113,22 @@ def test_the_same_content_twice_is_accepted_and_reported_as_a_duplicate(admin_ap
     assert other.upload_form(data).data["duplicates"] == []
 
 
-@pytest.mark.parametrize(("content", "status", "code", "says"), [
-    (pdfs.not_a_pdf(), 415, "unsupported_media_type", "not a PDF"),
-    (b"", 415, "unsupported_media_type", "empty"),
-    (b"%PDF", 415, "unsupported_media_type", "not a PDF"),
-    (pdfs.damaged_pdf(), 422, "unprocessable", "damaged"),
-    (pdfs.truncated_pdf(), 422, "unprocessable", "damaged"),
-    (pdfs.encrypt(pdfs.make_pdf(1)), 422, "unprocessable", "encrypted"),
-    (pdfs.encrypt(pdfs.make_pdf(1), user_password=""), 422, "unprocessable", "encrypted"),
-], ids=["png", "empty", "short", "damaged", "truncated", "password", "owner-password-only"])
-def test_content_that_is_not_a_readable_pdf_is_refused_and_nothing_is_left(admin_app, tenant, docs, content, status,
-                                                                           code, says):
+@pytest.mark.parametrize(
+    ("content", "status", "code", "says"),
+    [
+        (pdfs.not_a_pdf(), 415, "unsupported_media_type", "not a PDF"),
+        (b"", 415, "unsupported_media_type", "empty"),
+        (b"%PDF", 415, "unsupported_media_type", "not a PDF"),
+        (pdfs.damaged_pdf(), 422, "unprocessable", "damaged"),
+        (pdfs.truncated_pdf(), 422, "unprocessable", "damaged"),
+        (pdfs.encrypt(pdfs.make_pdf(1)), 422, "unprocessable", "encrypted"),
+        (pdfs.encrypt(pdfs.make_pdf(1), user_password=""), 422, "unprocessable", "encrypted"),
+    ],
+    ids=["png", "empty", "short", "damaged", "truncated", "password", "owner-password-only"],
+)
+def test_content_that_is_not_a_readable_pdf_is_refused_and_nothing_is_left(
+    admin_app, tenant, docs, content, status, code, says
+):
     for reply in (docs.upload_form(content, "looks-fine.pdf"), docs.upload_pdf(content)):
         assert (reply.status, reply.error_code) == (status, code), reply.json
         assert says in reply.json["error"]["message"]
@@ -129,10 +162,16 @@ def test_other_bodies_and_malformed_forms_are_refused(admin_app, tenant, docs):
         "unknown type": docs.upload_form(data, document_type="no_such_type"),
         "unknown account": docs.upload_form(data, account_id=str(uuid.uuid4())),
         "bad account": docs.upload_pdf(data, account_id="not-a-uuid"),
+        # A field given twice would keep one value silently (the host joins a repeated query parameter).
+        "field twice": docs.upload_form(data, description=["first", "second"]),
+        "query parameter twice": docs.upload_pdf(data, title=["First", "Second"]),
+        "in the form and the query": docs.upload_form(data, title="Form", params={"title": "Query"}),
+        "bad query with a form": docs.upload_form(data, params={"contract_id": "not-a-uuid"}),
     }
     statuses = {name: (reply.status, reply.error_code) for name, reply in refused.items()}
     assert statuses == {
-        "json": (415, "unsupported_media_type"), "no content type": (415, "unsupported_media_type"),
+        "json": (415, "unsupported_media_type"),
+        "no content type": (415, "unsupported_media_type"),
         **{name: (400, "validation_error") for name in list(refused)[2:]},
     }
     assert stored(admin_app, tenant.id).empty
@@ -172,3 +211,19 @@ def test_a_commit_that_fails_removes_the_stored_files(admin_app, tenant, docs, m
     monkeypatch.undo()
     assert reply.status == 500
     assert stored(admin_app, tenant.id).empty
+
+
+def test_the_api_description_shows_both_upload_bodies():
+    from functions._http import ROUTES
+    from shared_code.core.http.openapi import build_openapi
+    from shared_code.documents.schemas import DocumentMetadata
+
+    paths = build_openapi(ROUTES, title="PACT", version="1", server_url="/api/v1")["paths"]
+    content = paths["/documents/upload"]["post"]["requestBody"]["content"]
+    assert set(content) == {"multipart/form-data", "application/pdf"}
+    form = content["multipart/form-data"]
+    # The form's fields are exactly those the form parser accepts, the file among them.
+    assert set(form["schema"]["properties"]) == {"file", *DocumentMetadata.model_fields}
+    assert form["schema"]["required"] == ["file"]
+    assert form["encoding"]["file"]["contentType"] == "application/pdf"
+    assert content["application/pdf"]["schema"] == {"type": "string", "format": "binary"}

@@ -52,6 +52,9 @@ def _description() -> dict[str, Any]:
     return build_openapi(ROUTES, title="PACT API", version="1", server_url="http://pact.invalid/api/v1")
 
 
+# A raw upload body goes on the wire as the bytes generated for it (schemathesis knows no PDF serializer).
+schemathesis.serializer.alias("application/pdf", "application/octet-stream")
+
 schema = schemathesis.openapi.from_dict(_description(), config=schemathesis.Config.from_dict({
     "generation": {"max-examples": MAX_EXAMPLES, "mode": "all"},
     "checks": {"enabled": False, **{name: {"enabled": True} for name in CHECKS}},
@@ -122,6 +125,8 @@ def test_the_run_covers_every_records_route():
         n = resource.name
         standard = {f"GET /{n}", f"POST /{n}", f"GET /{n}/export", f"POST /{n}/bulk", f"GET /{n}/{{id}}",
                     f"PATCH /{n}/{{id}}", f"DELETE /{n}/{{id}}", f"POST /{n}/{{id}}/restore"}
+        if n == "documents":  # made by upload, never from JSON
+            standard.remove("POST /documents")
         assert standard <= operations, standard - operations
     assert {"GET /accounts/{id}/contracts", "GET /contracts/{id}/candidate-counts", "POST /documents/upload",
             "PUT /bundles/{id}/documents"} <= operations

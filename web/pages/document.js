@@ -1,12 +1,14 @@
-// One document: a preview of its PDF pages beside what PACT knows of it, which can be edited.
-import { api, send } from "../api.js";
+// One document: a preview of its PDF pages beside what PACT knows of it, which can be edited; its status
+// moves along the lifecycle with a reason, and its history says who moved it, when and why.
+import { ApiError, api, send } from "../api.js";
 import { can } from "../auth.js";
 import { bytes } from "../listing.js";
 import { nameAndNumber, recordPicker } from "../pickers.js";
 import {
-  DOCUMENT_NEXT, DOCUMENT_TYPES, choices, deletePanel, facts, label, loadFailed, loadRecord, recordField, recordForm, recordPath,
+  DOCUMENT_NEXT, DOCUMENT_TYPES, choices, deletePanel, explain, facts, label, loadFailed, loadRecord, recordField, recordForm,
+  recordPath, saveRecord,
 } from "../records.js";
-import { describe, h, heading, message, say, show, when } from "../ui.js";
+import { describe, field, form, h, heading, message, say, show, when } from "../ui.js";
 
 const BACK = { href: "#/documents", label: "Back to documents" };
 const PREVIEW_PAGES = 10;
@@ -38,6 +40,8 @@ export async function render(view, params) {
           ["Updated", when(current.updated_at)],
         ])),
         detailsPanel(current, currentEtag, draw, () => render(view, params)),
+        statusPanel(current, currentEtag, draw, () => render(view, params)),
+        historyPanel(current),
         deletePanel({ resource: "documents", entity: "document", record: current, etag: currentEtag, onDone: () => { location.hash = BACK.href; } }))));
   draw(doc, etag);
   await drawPreview(preview, doc);
@@ -49,7 +53,6 @@ function detailsPanel(doc, etag, draw, reload) {
   const fields = [
     text({ label: "Title", name: "title", required: true, maxlength: "300" }),
     text({ label: "Document type", name: "document_type", type: "select", options: choices(DOCUMENT_TYPES, "Not set") }),
-    text({ label: "Status", name: "status", type: "select", options: choices([doc.status, ...(DOCUMENT_NEXT[doc.status] || [])]) }),
     recordPicker({ label: "Account", name: "account_id", resource: "accounts", text: nameAndNumber, value: doc.account_id || "" }),
     recordPicker({ label: "Contract", name: "contract_id", resource: "contracts", text: nameAndNumber, value: doc.contract_id || "" }),
     text({ label: "Description", name: "description", type: "textarea", maxlength: "2000" }),
@@ -60,6 +63,52 @@ function detailsPanel(doc, etag, draw, reload) {
     editor.querySelector("button[type=submit]").remove();
   }
   return h("section", { class: "panel", "aria-labelledby": "document-details" }, h("h2", { id: "document-details" }, "Details"), editor);
+}
+
+/** Move the document along its lifecycle: the next statuses it may take, and a reason, which is required. */
+function statusPanel(doc, etag, draw, reload) {
+  const next = DOCUMENT_NEXT[doc.status] || [];
+  if (!can("documents:update") || doc.deleted_at || !next.length) return null;
+  const again = h("button", { type: "button", class: "secondary", hidden: true, onclick: reload }, "Reload document");
+  const editor = form({
+    label: "Change status",
+    fields: h("div", { class: "form-grid" },
+      field({ label: "New status", name: "status", type: "select", options: choices(next) }),
+      field({ label: "Reason", name: "reason", type: "textarea", required: true, maxlength: "500",
+        hint: "Why the status changes; kept in the document's history." })),
+    submit: "Change status",
+    onSubmit: async (values) => {
+      again.hidden = true;
+      try {
+        const saved = await saveRecord(`${recordPath("documents", doc.id)}/status`, { method: "POST", body: values, etag });
+        draw(saved.data, saved.etag);
+      } catch (err) {
+        again.hidden = !(err instanceof ApiError && err.status === 412);
+        throw explain(err, { entity: "document" });
+      }
+    },
+    extra: [again],
+  });
+  return h("section", { class: "panel", "aria-labelledby": "document-status" }, h("h2", { id: "document-status" }, "Status"), editor);
+}
+
+/** Every status the document has had, oldest first: when, who, the move and why. */
+function historyPanel(doc) {
+  const note = h("p", { class: "muted", role: "status" }, "Loading the history…");
+  const steps = h("ol", { class: "history", id: "document-history" });
+  api(`${recordPath("documents", doc.id)}/history`).then(({ data }) => {
+    note.remove();
+    steps.replaceChildren(...data.changes.map((step) => h("li", { dataset: { status: step.to_status } },
+      h("span", { class: "history-when" }, when(step.occurred_at)), " ",
+      h("strong", {}, step.from_status ? `${label(step.from_status)} → ${label(step.to_status)}` : label(step.to_status)),
+      ` by ${step.actor_name || (step.actor_type === "system" ? "PACT" : step.actor_type === "api_key" ? "an API key" : "someone")}`,
+      step.reason ? h("p", { class: "history-reason" }, step.reason) : null)));
+  }).catch((err) => {
+    note.textContent = `The history could not be loaded: ${describe(err)}`;
+    note.classList.add("form-error");
+  });
+  return h("section", { class: "panel", "aria-labelledby": "document-history-title" },
+    h("h2", { id: "document-history-title" }, "History"), note, steps);
 }
 
 function downloadButton(doc) {

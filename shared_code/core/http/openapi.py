@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic.json_schema import models_json_schema
 
-from shared_code.core.http.registry import AUTHENTICATED, PUBLIC, RouteRegistry, RouteSpec
+from shared_code.core.http.registry import AUTHENTICATED, PUBLIC, RouteRegistry, RouteSpec, UploadBody
 
 REF = "#/components/schemas/{model}"
 _STANDARD_ERRORS = {
@@ -71,6 +71,8 @@ def _component_schemas(routes: list[RouteSpec]) -> dict[str, Any]:
             entries.append((spec.request_model, "validation"))
         if spec.query_model is not None:
             entries.append((spec.query_model, "validation"))
+        if spec.upload is not None and spec.upload.fields is not None:
+            entries.append((spec.upload.fields, "validation"))
         if spec.response_model is not None:
             entries.append((spec.response_model, "serialization"))
     if not entries:
@@ -104,7 +106,40 @@ def _operation(spec: RouteSpec, schemas: dict[str, Any]) -> dict[str, Any]:
             "required": spec.body_required,
             "content": {ctype: {"schema": ref} for ctype in spec.request_content_types},
         }
+    if spec.upload is not None:
+        operation["requestBody"] = {"required": True, "content": _upload_content(spec.upload, schemas)}
     return operation
+
+
+_BINARY = {"type": "string", "format": "binary"}
+
+
+def _upload_content(upload: UploadBody, schemas: dict[str, Any]) -> dict[str, Any]:
+    """A form whose file part sits beside the metadata fields (inlined: the fields' own schema forbids
+    other properties, the file among them), or the raw file as the body."""
+    content: dict[str, Any] = {}
+    for media_type in upload.media_types:
+        if not media_type.startswith("multipart/"):
+            content[media_type] = {"schema": _BINARY}
+            continue
+        fields = schemas[_schema_name(upload.fields, schemas, "Input")] if upload.fields else {}
+        properties = {name: _form_field(prop) for name, prop in fields.get("properties", {}).items()}
+        form = {
+            "type": "object",
+            "required": [upload.file_field, *fields.get("required", [])],
+            "properties": {upload.file_field: _BINARY, **properties},
+            "additionalProperties": False,
+        }
+        content[media_type] = {"schema": form, "encoding": {upload.file_field: {"contentType": upload.file_type}}}
+    return content
+
+
+def _form_field(schema: dict[str, Any]) -> dict[str, Any]:
+    """A form field is text: what JSON spells `null` (not given) a form sends as an empty field."""
+    if {"type": "null"} not in schema.get("anyOf", []):
+        return schema
+    branches = [{"const": ""} if b == {"type": "null"} else b for b in schema["anyOf"]]
+    return {**{k: v for k, v in schema.items() if k != "default" or v is not None}, "anyOf": branches}
 
 
 def _path_parameters(spec: RouteSpec) -> list[dict[str, Any]]:
@@ -127,14 +162,15 @@ def _query_parameters(spec: RouteSpec, schemas: dict[str, Any]) -> list[dict[str
 
 
 def _responses(spec: RouteSpec, schemas: dict[str, Any]) -> dict[str, Any]:
-    responses: dict[str, Any] = {str(code): _success_response(spec, schemas)
-                                 for code in (spec.success_status, *spec.also_success)}
+    responses: dict[str, Any] = {
+        str(code): _success_response(spec, schemas) for code in (spec.success_status, *spec.also_success)
+    }
     codes = set(_STANDARD_ERRORS) | set(spec.errors)
     if spec.permission == PUBLIC:
         codes -= {401, 403}
     elif spec.permission == AUTHENTICATED:
         codes -= {403}
-    if spec.request_model is None and spec.query_model is None and not spec.path_params:
+    if spec.request_model is None and spec.upload is None and spec.query_model is None and not spec.path_params:
         codes.discard(400)
     for code in sorted(codes):
         responses[str(code)] = {

@@ -20,6 +20,22 @@ _FUNCTION_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,127}$")
 
 
 @dataclass(frozen=True)
+class UploadBody:
+    """A request body that carries a file rather than JSON, as the API description shows it: for
+    `multipart/form-data` a form with the file in `file_field` (of `file_type`) and the fields of
+    `fields` beside it; for any other media type the raw file as the whole body."""
+
+    fields: type[BaseModel] | None = None
+    file_field: str = "file"
+    file_type: str = "application/pdf"
+    media_types: tuple[str, ...] = ("multipart/form-data", "application/pdf")
+
+    def __post_init__(self) -> None:
+        if not self.media_types:
+            raise ValueError("an upload body names at least one media type")
+
+
+@dataclass(frozen=True)
 class RouteSpec:
     name: str  # the function name; unique across the app
     route: str  # Functions route template, relative to the route prefix
@@ -35,6 +51,7 @@ class RouteSpec:
     body_required: bool = True  # False when the handler takes a missing body as the model's defaults
     list_response: bool = False  # data is a list of response_model, with paging meta
     request_content_types: tuple[str, ...] = ("application/json",)
+    upload: UploadBody | None = None  # a file body (multipart or raw) instead of request_model
     raw_response: str | None = None  # content type of a non-envelope response
     errors: tuple[int, ...] = field(default=())
 
@@ -47,6 +64,8 @@ class RouteSpec:
             )
         if not self.methods:
             raise ValueError(f"route {self.route!r} declares no HTTP method")
+        if self.upload is not None and self.request_model is not None:
+            raise ValueError(f"route {self.route!r} takes a JSON body or an upload, not both")
 
     @property
     def path_params(self) -> list[tuple[str, bool]]:

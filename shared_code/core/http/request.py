@@ -86,6 +86,11 @@ class ApiRequest:
     def parse_query(self, model: type[ModelT]) -> ModelT:
         return self.parse_query_values(model, self.query)
 
+    def single_query(self) -> dict[str, str]:
+        """The query parameters as a dict, refusing any given more than once."""
+        _refuse_repeated(self.url, self.query)
+        return dict(self.query)
+
     def parse_query_values(self, model: type[ModelT], values: Mapping[str, str]) -> ModelT:
         """Like parse_query, for query values the route has already taken some parameters from."""
         _refuse_repeated(self.url, values)
@@ -98,8 +103,10 @@ def _refuse_repeated(url: str, names: Iterable[str]) -> None:
     counts = Counter(name.lower() for name, _ in parse_qsl(urlsplit(url).query, keep_blank_values=True))
     repeated = sorted(name for name in names if counts[name.lower()] > 1)
     if repeated:
-        raise InvalidInput("a query parameter is given more than once",
-                           details=[{"field": name, "message": "give it once"} for name in repeated])
+        raise InvalidInput(
+            "a query parameter is given more than once",
+            details=[{"field": name, "message": "give it once"} for name in repeated],
+        )
 
 
 def validate(model: type[ModelT], data: Any) -> ModelT:
