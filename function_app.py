@@ -7,9 +7,11 @@ error at import time makes Azure drop every function silently.
 
 import azure.functions as func
 
-from functions import account, audit, auth, documents, lifecycle, records, system, users
+from functions import account, audit, auth, documents, lifecycle, records, system, templates, users
 
-BLUEPRINTS = (system.bp, auth.bp, account.bp, users.bp, audit.bp, records.bp, documents.bp, lifecycle.bp)
+BLUEPRINTS = (
+    system.bp, auth.bp, account.bp, users.bp, audit.bp, records.bp, documents.bp, templates.bp, lifecycle.bp,
+)
 
 
 def build_app() -> func.FunctionApp:

@@ -20,6 +20,9 @@ if not values.get("PACT_JWT_KEYS"):
 if not values.get("PACT_ENCRYPTION_KEY"):
     values["PACT_ENCRYPTION_KEY"] = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
     changed = True
+if not values.get("PACT_CODE_KEYS"):  # the kid is one character, printed in every page code
+    values["PACT_CODE_KEYS"] = f"{secrets.choice('0123456789ABCDEFGHJKMNPQRSTVWXYZ')}:{secrets.token_urlsafe(48)}"
+    changed = True
 if changed:
     with open(path, "w") as handle:
         json.dump(settings, handle, indent=2)
@@ -43,6 +46,10 @@ else
   for _ in $(seq 100); do port_open 10000 && port_open 10001 && break; sleep 0.1; done
 fi
 
+# Large uploads go from the browser straight to Azurite: allow the web's origin to PUT there (CORS).
+port=${PACT_PORT:-7071}
+.venv/bin/pact storage cors --origin "http://127.0.0.1:${port}" --origin "http://localhost:${port}"
+
 # Redis is optional (an in-process fallback exists) but the default settings use the local server.
 if grep -q '"PACT_REDIS_URL": "redis://127.0.0.1:6379' local.settings.json && ! port_open 6379; then
   command -v redis-server >/dev/null && scripts/services.sh >/dev/null || echo "run: Redis is not running; rate limits fall back to in-process"
@@ -64,7 +71,6 @@ else
   admin_password="(PACT_ADMIN_PASSWORD in local.settings.json)"
 fi
 
-port=${PACT_PORT:-7071}
 echo
 echo "PACT is starting on http://127.0.0.1:${port}/  (API: http://127.0.0.1:${port}/api/v1/health)"
 echo "Sign in as ${admin_email} with password ${admin_password}"

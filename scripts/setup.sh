@@ -10,7 +10,8 @@ PYTHON=${PYTHON:-python3}
 # tesseract: OCR for templates and scans. chromium: the browser the UI tests drive (Playwright's own
 # browser download cannot work on our machines, so tests use Debian's).
 packages="tesseract-ocr tesseract-ocr-eng"
-[ "$profile" = test ] && packages="$packages chromium"
+# libzbar0, libdmtx0b: the decoders bench/codes.py compares zxing-cpp with (not used by the app).
+[ "$profile" = test ] && packages="$packages chromium libzbar0 libdmtx0b"
 
 missing=""
 for package in $packages; do

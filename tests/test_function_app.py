@@ -66,6 +66,7 @@ RECORD_RESOURCES = (
 )
 STANDARD_ROUTES = ("list", "export", "bulk", "create", "get", "update", "delete", "restore")
 EXPECTED |= {f"{resource}_{route}": "httpTrigger" for resource in RECORD_RESOURCES for route in STANDARD_ROUTES}
+del EXPECTED["documents_create"]  # a document comes from an upload, never from JSON
 # ... and the relationship routes of accounts and contracts.
 EXPECTED |= dict.fromkeys((
     "accounts_contracts", "accounts_candidates", "accounts_documents", "accounts_distributors", "accounts_children",
@@ -76,6 +77,21 @@ EXPECTED |= dict.fromkeys((
 EXPECTED |= dict.fromkeys((
     "documents_upload", "documents_upload_start", "documents_upload_complete", "documents_download",
     "documents_content", "documents_thumbnail", "bundles_documents_list", "bundles_documents_set",
+    "documents_status_change", "documents_history",
+), "httpTrigger")
+
+# Templates (issue 5): the standard routes but create (an upload) and get (the detail below), uploads and
+# versions, fields, the binding catalogue, recognition, and the blob trigger that indexes `templates`.
+EXPECTED |= {f"templates_{route}": "httpTrigger" for route in ("list", "export", "bulk", "update", "delete", "restore")}
+EXPECTED |= dict.fromkeys((
+    "templates_upload", "templates_get", "templates_versions_add", "templates_versions_list",
+    "templates_version_content", "templates_fields_list", "templates_fields_create", "templates_fields_update",
+    "templates_fields_delete", "templates_bindings", "recognize",
+), "httpTrigger")
+EXPECTED["templates_index"] = "blobTrigger"
+# Fields detected on a template, values extracted from a filled document, previews of a filled template.
+EXPECTED |= dict.fromkeys((
+    "templates_detect_fields", "documents_extract_fields", "templates_preview", "templates_preview_image",
 ), "httpTrigger")
 
 INDEX_SCRIPT = """

@@ -107,9 +107,12 @@ export function envelopeOf(response) {
   return envelope;
 }
 
-/** A file from the API (e.g. a CSV export) as a Blob, fetched with the same credentials. */
-export async function download(path) {
-  const response = await send(path, { headers: { Accept: "*/*" } });
+/**
+ * A file from the API (a CSV export, a rendered preview) as a Blob, fetched with the same credentials;
+ * `method` and a JSON `body` for a file made on request. Resolves to {blob, filename}.
+ */
+export async function download(path, { method = "GET", body } = {}) {
+  const response = await send(path, { method, body, headers: { Accept: "*/*" } });
   if (!response.ok) {
     let envelope = null;
     try {

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Mapping
 from email.utils import parseaddr
 from enum import StrEnum
@@ -96,6 +97,8 @@ class Settings(BaseModel):
     access_token_ttl: int = Field(900, alias="PACT_ACCESS_TOKEN_TTL_SECONDS", ge=60, le=3600)
     refresh_token_ttl: int = Field(14 * 86400, alias="PACT_REFRESH_TOKEN_TTL_SECONDS", ge=3600)
     encryption_key: SecretStr | None = Field(None, alias="PACT_ENCRYPTION_KEY")  # Fernet key for secrets at rest
+    # Codes on generated pages. PACT_CODE_KEYS: "kid:secret[,kid:secret...]"; the first signs, all verify.
+    code_keys: SecretStr | None = Field(None, alias="PACT_CODE_KEYS")
     lockout_threshold: int = Field(5, alias="PACT_LOCKOUT_THRESHOLD", ge=1)
     lockout_window: int = Field(900, alias="PACT_LOCKOUT_WINDOW_SECONDS", ge=60)
     rate_limit_per_ip: int = Field(600, alias="PACT_RATE_LIMIT_PER_IP", ge=1)  # requests a minute
@@ -112,6 +115,25 @@ class Settings(BaseModel):
             kid, _, secret = entry.strip().partition(":")
             if not kid or len(secret) < 32:
                 raise ValueError("must be 'kid:secret' pairs separated by commas, each secret at least 32 characters")
+        return value
+
+    @field_validator("code_keys")
+    @classmethod
+    def _code_key_ring(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        kids = []
+        for entry in value.get_secret_value().split(","):
+            kid, _, secret = entry.strip().partition(":")
+            # The kid is printed in every code: one Crockford base32 character (shared_code/generation/payload).
+            if not re.fullmatch(r"[0-9A-HJKMNP-TV-Z]", kid.upper()) or len(secret) < 32:
+                raise ValueError(
+                    "must be 'kid:secret' pairs separated by commas, each kid one letter or digit "
+                    "(not I, L, O or U) and each secret at least 32 characters"
+                )
+            kids.append(kid.upper())
+        if len(set(kids)) != len(kids):
+            raise ValueError("each kid must be different")
         return value
 
     @field_validator("encryption_key")
@@ -203,6 +225,8 @@ class Settings(BaseModel):
             raise ConfigError("PACT_JWT_KEYS must be set in production (the keys that sign access tokens)")
         if self.encryption_key is None:
             raise ConfigError("PACT_ENCRYPTION_KEY must be set in production (it encrypts MFA secrets at rest)")
+        if self.code_keys is None:
+            raise ConfigError("PACT_CODE_KEYS must be set in production (the keys that sign page codes)")
 
     def _check_smtp(self) -> None:
         if (self.smtp_username is None) != (self.smtp_password is None):

@@ -50,6 +50,37 @@ ADMINISTRATION = {
     "tenant_settings_update": "settings:update", "audit_list": "audit:read", "audit_export": "audit:export",
 }
 
+# The documents contract (docs/DOCUMENTS.md): documents and bundles share the `documents` permissions; there
+# is no JSON create of a document (uploads make them), and moving a status is an update.
+DOCUMENT_ROUTES = {
+    **{f"{kind}_{route}": f"documents:{action}" for kind in ("documents", "bundles") for route, action in (
+        ("list", "read"), ("export", "read"), ("get", "read"), ("bulk", "update"), ("update", "update"),
+        ("delete", "delete"), ("restore", "delete"))},
+    "bundles_create": "documents:create", "bundles_documents_list": "documents:read",
+    "bundles_documents_set": "documents:update", "documents_upload": "documents:create",
+    "documents_upload_start": "documents:create", "documents_upload_complete": "documents:create",
+    "documents_content": "documents:read", "documents_download": "documents:read",
+    "documents_thumbnail": "documents:read", "documents_history": "documents:read",
+    "documents_status_change": "documents:update",
+    # Reading a filled document's field values changes nothing (docs/TEMPLATES.md, "Extraction").
+    "documents_extract_fields": "documents:read",
+}
+# The templates contract (docs/TEMPLATES.md): managing templates needs a write permission (Admin, Manager);
+# reading them, their files and fields, and recognising a file against them needs `templates:read` (every role).
+TEMPLATE_ROUTES = {
+    "templates_list": "templates:read", "templates_export": "templates:read", "templates_get": "templates:read",
+    "templates_versions_list": "templates:read", "templates_version_content": "templates:read",
+    "templates_fields_list": "templates:read", "templates_bindings": "templates:read", "recognize": "templates:read",
+    "templates_upload": "templates:create", "templates_versions_add": "templates:update",
+    "templates_update": "templates:update", "templates_bulk": "templates:update",
+    "templates_fields_create": "templates:update", "templates_fields_update": "templates:update",
+    "templates_fields_delete": "templates:update", "templates_delete": "templates:delete",
+    "templates_restore": "templates:delete",
+    # Detecting fields may store them (an edit); previewing reads the template and the chosen records.
+    "templates_detect_fields": "templates:update", "templates_preview": "templates:read",
+    "templates_preview_image": "templates:read",
+}
+
 Call = Callable[[RouteSpec, str, dict[str, str]], tuple[int, bool]]  # (spec, method, headers) -> (status, handler ran)
 
 
@@ -169,6 +200,20 @@ def test_every_other_route_demands_a_permission_of_the_catalogue() -> None:
 def test_administration_routes_demand_the_documented_permissions() -> None:
     declared = {spec.name: spec.permission for spec in routes() if spec.name in ADMINISTRATION}
     assert declared == ADMINISTRATION
+
+
+def test_document_routes_demand_the_documented_permissions() -> None:
+    declared = {spec.name: spec.permission for spec in routes() if spec.name.startswith(("documents_", "bundles_"))}
+    assert declared == DOCUMENT_ROUTES
+
+
+def test_template_routes_demand_the_documented_permissions() -> None:
+    declared = {spec.name: spec.permission for spec in routes() if spec.name.startswith("templates_")}
+    declared |= {spec.name: spec.permission for spec in routes() if spec.name == "recognize"}
+    assert declared == TEMPLATE_ROUTES
+    readers = {role for role, definition in SYSTEM_ROLES.items() if "templates:read" in definition.permissions}
+    managers = {role for role, definition in SYSTEM_ROLES.items() if "templates:update" in definition.permissions}
+    assert (readers, managers) == ({"Admin", "Manager", "User", "Viewer"}, {"Admin", "Manager"})
 
 
 @pytest.mark.parametrize("name", [spec.name for spec in routes()])

@@ -25,14 +25,18 @@ from shared_code.auth.models import ApiKey, Role, User
 from shared_code.auth.permissions import ALL_CODES
 from shared_code.core.audit import AuditLog
 from shared_code.documents.resources import ALL as DOCUMENT_RECORDS
+from shared_code.templates.models import TemplateField
+from shared_code.templates.resources import TEMPLATES
+from tests.documents.client import send
 from tests.support import api, database
 from tests.support.api import InProcessApi, caller, routes, seed_tenant
+from tests.templates.forms import form_pdf
 
 admin_app = api.admin_app  # a fixture
 migrated_sqlite_template = database.migrated_sqlite_template  # a fixture
 migrated_sqlite_url = database.migrated_sqlite_url  # a fixture
 
-RECORDS = ACCOUNT_RECORDS + DOCUMENT_RECORDS
+RECORDS = (*ACCOUNT_RECORDS, *DOCUMENT_RECORDS, TEMPLATES)
 
 # The first segment of a route with a path parameter (or its first two, where given) → the kind of B's
 # object it is called with.
@@ -53,10 +57,18 @@ BODIES = {
     "contract_requirements_update": {"description": "taken over"},
     "contracts_candidates_assign": {"account_ids": ["00000000-0000-4000-8000-000000000000"]},
     "documents_update": {"title": "Taken over"},
+    "documents_status_change": {"status": "processing", "reason": "taken over"},
     "documents_upload_complete": {"title": "Taken over"},
     "bundles_update": {"name": "Taken over"},
     "bundles_documents_set": {"document_ids": []},
+    "templates_update": {"name": "Taken over"},
+    "templates_fields_create": {"name": "taken", "page": 1, "x0": 1, "y0": 1, "x1": 2, "y1": 2},
+    "templates_fields_update": {"required": True},
 }
+# Routes that take a file rather than JSON: a valid one, so that a 404 can only come from scoping.
+FILE_BODIES = {"templates_versions_add": "application/pdf"}
+# Route parameters besides `{id}` → the key of B's object (or the value) they are called with.
+OTHER_PARAMS = {"field_id": "template_field", "version": "template_version"}
 
 
 def _b_records(session) -> dict[str, str]:
@@ -102,6 +114,35 @@ def _b_documents(app, session, tenant_id) -> dict[str, str]:
     return {"documents": str(document.id), "bundles": str(bundle.id), "upload": str(upload.upload_id)}
 
 
+def _b_templates(app, b) -> dict[str, str]:
+    """A template of B, indexed, with a field of its own (each step in its own unit of work, as uploads do)."""
+    import io
+    from contextlib import contextmanager
+
+    from shared_code.core import names
+    from shared_code.core.http.forms import FileUpload
+    from shared_code.templates import schemas as t
+    from shared_code.templates.fields import create_field
+    from shared_code.templates.indexing import index_template_blob
+    from shared_code.templates.uploads import upload_template
+    from tests.templates.forms import form_pdf
+
+    @contextmanager
+    def transaction():
+        with app.unit_of_work(tenant_id=b.id, actor_id=b.admin.id) as uow:
+            yield app, uow.session
+            uow.commit()
+
+    data = form_pdf("B participation form")
+    template = upload_template(app, transaction, upload=FileUpload(
+        io.BytesIO(data), "b.pdf", "application/pdf", t.TemplateMetadata(name="B participation form")))
+    blob = f"{b.id}/{template.id}/v1.pdf"
+    assert index_template_blob(app, blob, app.blobs.read_bytes(names.TEMPLATES, blob)).action == "indexed"
+    with transaction() as (_, session):
+        field = create_field(session, template.id, None, t.FieldCreate(name="B field", page=1, x0=1, y0=1, x1=9, y1=9))
+    return {"templates": str(template.id), "template_field": str(field.id), "template_version": "1"}
+
+
 @pytest.fixture
 def world(admin_app):
     """Tenants A and B; B has a custom role, an API key, a removed user and audit entries of its own.
@@ -117,6 +158,7 @@ def world(admin_app):
         tenant_settings.update_settings(uow.session, b.id, s.TenantSettingsUpdate(allow_self_registration=True))
         records = _b_records(uow.session) | _b_documents(admin_app, uow.session, b.id)
         uow.commit()
+    records |= _b_templates(admin_app, b)
     objects = {"user": str(b.users["Viewer"].id), "role": str(role.id), "api_key": str(key.id),
                "removed_user": str(b.users["User"].id), **records}
     return admin_app, a, b, objects
@@ -143,6 +185,7 @@ def _snapshot(app, tenant_id) -> dict:
             "audit": session.scalar(sa.select(sa.func.count(AuditLog.id))),
             "records": sorted((resource.name, row.id, row.version, row.deleted_at is None)
                               for resource in RECORDS for row in session.scalars(sa.select(resource.model))),
+            "template_fields": sorted((f.id, f.version) for f in session.scalars(sa.select(TemplateField))),
             "blobs": sorted(blob.name for container, prefix in _blob_prefixes(tenant_id)
                             for blob in app.blobs.list(container, prefix=prefix)),
         }
@@ -152,7 +195,7 @@ def _blob_prefixes(tenant_id):
     from shared_code.core import names
 
     return ((names.DOCUMENTS, f"{tenant_id}/"), (names.THUMBNAILS, f"{tenant_id}/"),
-            (names.TEMP, f"uploads/{tenant_id}/"))
+            (names.TEMP, f"uploads/{tenant_id}/"), (names.TEMPLATES, f"{tenant_id}/"))
 
 
 def _id_routes():
@@ -180,8 +223,13 @@ def test_another_tenants_objects_are_not_found_on_every_route(world) -> None:
             targets = [objects[kind]] + ([objects["removed_user"]] if kind == "user" else [])
             for target in targets:
                 path = spec.route.replace("{id}", target)
+                for name, key in OTHER_PARAMS.items():
+                    path = path.replace("{" + name + "}", objects[key])
                 for method in spec.methods:
-                    reply = client.call(method, path, BODIES.get(spec.name))
+                    if spec.name in FILE_BODIES:
+                        reply = send(client, method, path, form_pdf("Taken over"), FILE_BODIES[spec.name])
+                    else:
+                        reply = client.call(method, path, BODIES.get(spec.name))
                     answers[(who, spec.name, target)] = (reply.status, reply.error_code)
     assert set(answers.values()) == {(404, "not_found")}, {k: v for k, v in answers.items() if v != (404, "not_found")}
     assert _snapshot(app, b.id) == before  # and nothing of B's changed

@@ -2,11 +2,11 @@
 // each one's progress. A small file goes to the API in one multipart request; a large one straight to
 // storage through an upload link the API hands out, then the API is told it is complete. Either way
 // the answer lists documents with the same content uploaded before, which we show as a warning.
-import { ApiError, api, envelopeOf, sendWithProgress } from "../api.js";
-import { bytes } from "../listing.js";
+import { ApiError, api, sendWithProgress } from "../api.js";
 import { nameAndNumber, recordPicker } from "../pickers.js";
 import { DOCUMENT_TYPES, choices } from "../records.js";
 import { describe, field, formValues, h, heading, message, say, show, when } from "../ui.js";
+import { dropZone, postFile, uploadRow } from "../uploads.js";
 
 // Above this a file goes through an upload link: the API takes direct uploads up to 32 MiB (less when
 // PACT_MAX_UPLOAD_BYTES is lower), and a link spares the API a large body.
@@ -15,11 +15,6 @@ const DIRECT_LIMIT = 16 * 1024 * 1024;
 export async function render(view, params) {
   const queue = []; // [{file, row}] waiting to be sent
   const files = h("ul", { class: "upload-list", id: "upload-list", "aria-label": "Files to upload" });
-  const input = h("input", { type: "file", id: "upload-files", multiple: true, accept: "application/pdf,.pdf" });
-  const zone = h("div", { class: "dropzone", id: "dropzone" },
-    h("p", { class: "dropzone-title" }, "Drop PDF files here"),
-    h("p", { class: "muted" }, "or"),
-    h("label", { for: "upload-files", class: "visually-hidden" }, "Choose files"), input);
   const errors = message("error");
   const status = message();
   const metadata = h("form", { "aria-label": "Details for the uploaded documents", class: "form-grid", novalidate: true,
@@ -40,22 +35,7 @@ export async function render(view, params) {
     send.disabled = queue.length === 0;
     say(errors, "");
   };
-  input.addEventListener("change", () => {
-    add([...input.files]);
-    input.value = ""; // choosing the same file again adds it again
-  });
-  for (const kind of ["dragenter", "dragover"]) {
-    zone.addEventListener(kind, (event) => {
-      event.preventDefault();
-      zone.classList.add("dragging");
-    });
-  }
-  zone.addEventListener("dragleave", () => zone.classList.remove("dragging"));
-  zone.addEventListener("drop", (event) => {
-    event.preventDefault();
-    zone.classList.remove("dragging");
-    add([...(event.dataTransfer?.files || [])]);
-  });
+  const zone = dropZone({ id: "dropzone", inputId: "upload-files", title: "Drop PDF files here", label: "Choose files", onFiles: add });
 
   send.addEventListener("click", async () => {
     const details = Object.fromEntries(Object.entries(formValues(metadata)).filter(([, value]) => value !== ""));
@@ -64,8 +44,7 @@ export async function render(view, params) {
     while (queue.length) {
       const { file, row } = queue.shift();
       try {
-        const answer = await upload(file, details, row.progress);
-        row.finish(answer);
+        row.finish(...outcome(await upload(file, details, row.progress)));
         done += 1;
       } catch (err) {
         row.fail(err instanceof ApiError ? describe(err) : "The upload failed.");
@@ -88,10 +67,7 @@ async function upload(file, details, progress) {
   const onProgress = (loaded, total) => progress(total ? loaded / total : 0);
   let data;
   if (file.size <= DIRECT_LIMIT) {
-    const body = new FormData();
-    for (const [name, value] of Object.entries(details)) body.append(name, value);
-    body.append("file", file, file.name);
-    data = envelopeOf(await sendWithProgress("/documents/upload", { body, onProgress })).data;
+    data = await postFile("/documents/upload", file, { fields: details, progress });
   } else {
     const started = (await api("/documents/uploads", { method: "POST", body: { file_name: file.name, size_bytes: file.size } })).data;
     const stored = await sendWithProgress(started.upload_url, {
@@ -109,37 +85,13 @@ async function upload(file, details, progress) {
   return { saved: data, duplicates: data.duplicates || [] };
 }
 
-/** A file's line in the list: its name and size, a progress bar, then its outcome. */
-function uploadRow(file) {
-  const bar = h("progress", { max: "100", value: "0", "aria-label": `Upload of ${file.name}` });
-  const percent = h("span", { class: "percent" }, "Waiting");
-  const outcome = h("div", { class: "outcome" });
-  const element = h("li", { class: "upload-row", dataset: { file: file.name } },
-    h("div", { class: "upload-name" }, h("strong", {}, file.name), h("span", { class: "muted" }, ` ${bytes(file.size)}`)),
-    h("div", { class: "upload-progress" }, bar, percent),
-    outcome);
-  return {
-    element,
-    progress: (fraction) => {
-      const value = Math.round(100 * Math.min(1, fraction));
-      bar.value = value;
-      percent.textContent = `${value}%`;
-    },
-    finish: ({ saved, duplicates }) => {
-      element.classList.add("done");
-      percent.textContent = "Uploaded";
-      outcome.replaceChildren(h("a", { href: `#/documents/${encodeURIComponent(saved.id)}` }, `Open ${saved.title || saved.file_name || "the document"}`));
-      if (duplicates.length) {
-        outcome.append(h("div", { class: "warning", role: "status" },
-          "The same file was uploaded before: ",
-          duplicates.map((d, i) => [i ? ", " : "", h("a", { href: `#/documents/${encodeURIComponent(d.id)}` },
-            d.title || d.file_name || d.id, d.created_at ? ` (${when(d.created_at)})` : "")])));
-      }
-    },
-    fail: (text) => {
-      element.classList.add("failed");
-      percent.textContent = "Failed";
-      outcome.replaceChildren(h("p", { class: "field-error", role: "alert" }, text));
-    },
-  };
+/** What an uploaded file's line shows: a link to the document, and a warning naming earlier uploads of the same file. */
+function outcome({ saved, duplicates }) {
+  return [
+    h("a", { href: `#/documents/${encodeURIComponent(saved.id)}` }, `Open ${saved.title || saved.file_name || "the document"}`),
+    duplicates.length ? h("div", { class: "warning", role: "status" },
+      "The same file was uploaded before: ",
+      duplicates.map((d, i) => [i ? ", " : "", h("a", { href: `#/documents/${encodeURIComponent(d.id)}` },
+        d.title || d.file_name || d.id, d.created_at ? ` (${when(d.created_at)})` : "")])) : null,
+  ];
 }
