@@ -100,10 +100,19 @@ def test_a_step_token_is_not_an_access_token_and_vice_versa():
         decode_token(RING, mint(), expected_type=MFA_CHALLENGE)
 
 
-@pytest.mark.parametrize("garbage", ["", "abc", "a.b.c", "Bearer x", "e30.e30.e30"])
+@pytest.mark.parametrize("garbage", ["", "abc", "a.b.c", "Bearer x", "e30.e30.e30", "WyJ4Il0.e30.e30", "_w.e30.e30",
+                                     "!!!!.e30.e30"])
 def test_garbage_is_refused(garbage):
     with pytest.raises(Unauthenticated):
         decode_token(RING, garbage)
+
+
+def test_a_good_header_does_not_carry_a_bad_payload_or_signature():
+    header, payload, signature = mint().split(".")
+    for forged in (f"{header}.!!!!.{signature}", f"{header}.{payload}x.{signature}", f"{header}.{payload}.",
+                   f"{header}.e30.{signature}"):
+        with pytest.raises(Unauthenticated):
+            decode_token(RING, forged)
 
 
 def test_wrong_audience_or_issuer_is_refused():

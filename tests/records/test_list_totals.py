@@ -4,9 +4,9 @@ a unit of work, per tenant, and never a failure when the cache is down (shared_c
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlalchemy import event
