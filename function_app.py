@@ -7,10 +7,11 @@ error at import time makes Azure drop every function silently.
 
 import azure.functions as func
 
-from functions import account, audit, auth, documents, lifecycle, records, system, templates, users
+from functions import account, audit, auth, documents, generation, lifecycle, records, system, templates, users
 
 BLUEPRINTS = (
-    system.bp, auth.bp, account.bp, users.bp, audit.bp, records.bp, documents.bp, templates.bp, lifecycle.bp,
+    system.bp, auth.bp, account.bp, users.bp, audit.bp, records.bp, documents.bp, templates.bp, generation.bp,
+    lifecycle.bp,
 )
 
 

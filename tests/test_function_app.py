@@ -93,6 +93,9 @@ EXPECTED["templates_index"] = "blobTrigger"
 EXPECTED |= dict.fromkeys((
     "templates_detect_fields", "documents_extract_fields", "templates_preview", "templates_preview_image",
 ), "httpTrigger")
+# Generation (issue 6): batches through the API, made by the `generate` queue trigger.
+EXPECTED |= dict.fromkeys(("batches_create", "batches_list", "batches_get", "batches_cancel"), "httpTrigger")
+EXPECTED["generate_chunk"] = "queueTrigger"
 
 INDEX_SCRIPT = """
 import json, function_app

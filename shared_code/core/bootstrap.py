@@ -103,6 +103,12 @@ class Container:
         return KeyRing.from_setting(self.settings.jwt_keys)
 
     @cached_property
+    def code_keys(self):
+        from shared_code.generation.payload import CodeKeys
+
+        return CodeKeys.from_setting(self.settings.code_keys)
+
+    @cached_property
     def rate_limiter(self):
         from shared_code.auth.limits import RateLimiter
 

@@ -19,6 +19,7 @@ CONTAINERS: tuple[str, ...] = (TEMPLATES, INBOX, DOCUMENTS, THUMBNAILS, EXPORTS,
 # Queues
 MATCH_QUEUE = "match"  # one message per returned document to match
 EVENTS_QUEUE = "events"  # domain events for workflows
+GENERATE_QUEUE = "generate"  # chunks of a batch's generations to fill, stamp and store
 
 POISON_SUFFIX = "-poison"  # the Functions host's convention for messages that kept failing
 
@@ -28,7 +29,7 @@ def poison_queue(queue: str) -> str:
     return f"{queue}{POISON_SUFFIX}"
 
 
-QUEUES: tuple[str, ...] = (MATCH_QUEUE, EVENTS_QUEUE)
+QUEUES: tuple[str, ...] = (MATCH_QUEUE, EVENTS_QUEUE, GENERATE_QUEUE)
 ALL_QUEUES: tuple[str, ...] = QUEUES + tuple(poison_queue(q) for q in QUEUES)
 
 TEMP_RETENTION_DAYS = 7

@@ -6,6 +6,8 @@ and text is written in Windows-1252 (WinAnsiEncoding), which is what they cover.
 
 from __future__ import annotations
 
+import functools
+import math
 from dataclasses import dataclass
 
 FONT_RESOURCE = "/PactFont"  # the resource name PACT's text is drawn with (unlikely to clash)
@@ -33,6 +35,10 @@ def fit_text(
     when it fits at no size."""
     paragraphs = [" ".join(line.split()) for line in value.splitlines()] or [""]
     single = _fit(paragraphs, width, height, font, max_size, min_size, wrap=False)
+    # Wrapping never goes above the first size tried, so when even that cannot gain enough it is not
+    # tried at all (most values fit one line: this halves what filling costs).
+    if single is not None and single.size * _WRAP_GAIN > _first_size(height, font, max_size):
+        return single
     wrapped = _fit(paragraphs, width, height, font, max_size, min_size, wrap=True)
     # A field drawn for one line reads better with smaller text than with a second cramped line.
     if single is None or (wrapped is not None and wrapped.size >= single.size * _WRAP_GAIN):
@@ -40,13 +46,31 @@ def fit_text(
     return single
 
 
-def _fit(paragraphs, width, height, font, max_size, min_size, *, wrap: bool) -> TextLayout | None:
+@functools.cache
+def _metrics(font: str) -> tuple[float, float]:
+    """Ascent and descent of a standard font, in font sizes."""
     from reportlab.pdfbase import pdfmetrics
 
     face = pdfmetrics.getFont(font).face
-    ascent, descent = face.ascent / 1000.0, -face.descent / 1000.0
+    return face.ascent / 1000.0, -face.descent / 1000.0
+
+
+def _first_size(height: float, font: str, max_size: float) -> float:
+    """The largest size a line can have in a rectangle `height` points tall: where the search starts."""
+    ascent, descent = _metrics(font)
+    return min(max_size, (height - 2 * _PAD_Y) / (ascent + descent))
+
+
+def _fit(paragraphs, width, height, font, max_size, min_size, *, wrap: bool) -> TextLayout | None:
+    from reportlab.pdfbase import pdfmetrics
+
+    ascent, descent = _metrics(font)
     room_w, room_h = width - 2 * _PAD_X, height - 2 * _PAD_Y
     size = min(max_size, room_h / (ascent + descent))
+    if not wrap:  # width and height grow with the size: skip to one step above the size that fits
+        size -= _SIZE_STEP * max(
+            0, math.ceil((size - _one_line_limit(paragraphs, room_w, room_h, font)) / _SIZE_STEP) - 1
+        )
     while size >= min_size - 1e-9:
         if wrap:
             lines = _wrap(paragraphs, room_w, font, size, pdfmetrics.stringWidth)
@@ -61,6 +85,17 @@ def _fit(paragraphs, width, height, font, max_size, min_size, *, wrap: bool) -> 
             return TextLayout(font, round(size, 2), placed)
         size -= _SIZE_STEP
     return None
+
+
+def _one_line_limit(paragraphs: list[str], room_w: float, room_h: float, font: str) -> float:
+    """The largest size at which `paragraphs`, one line each, fit `room_w` x `room_h` (text widths and the
+    block's height are proportional to the size)."""
+    from reportlab.pdfbase import pdfmetrics
+
+    ascent, descent = _metrics(font)
+    widest = max(pdfmetrics.stringWidth(line, font, 1.0) for line in paragraphs)
+    by_width = room_w / widest if widest > 0 else math.inf
+    return min(by_width, room_h / (ascent + descent + (len(paragraphs) - 1) * _LINE_SPACING))
 
 
 def _wrap(paragraphs: list[str], room: float, font: str, size: float, measure) -> list[str] | None:

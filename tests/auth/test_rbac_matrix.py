@@ -80,6 +80,12 @@ TEMPLATE_ROUTES = {
     "templates_detect_fields": "templates:update", "templates_preview": "templates:read",
     "templates_preview_image": "templates:read",
 }
+# The batches contract (docs/GENERATION.md): reading needs `batches:read` (every role); asking for documents
+# `batches:create` and cancelling `batches:update` (Admin, Manager, User).
+BATCH_ROUTES = {
+    "batches_list": "batches:read", "batches_get": "batches:read", "batches_create": "batches:create",
+    "batches_cancel": "batches:update",
+}
 
 Call = Callable[[RouteSpec, str, dict[str, str]], tuple[int, bool]]  # (spec, method, headers) -> (status, handler ran)
 
@@ -214,6 +220,13 @@ def test_template_routes_demand_the_documented_permissions() -> None:
     readers = {role for role, definition in SYSTEM_ROLES.items() if "templates:read" in definition.permissions}
     managers = {role for role, definition in SYSTEM_ROLES.items() if "templates:update" in definition.permissions}
     assert (readers, managers) == ({"Admin", "Manager", "User", "Viewer"}, {"Admin", "Manager"})
+
+
+def test_batch_routes_demand_the_documented_permissions() -> None:
+    declared = {spec.name: spec.permission for spec in routes() if spec.name.startswith("batches_")}
+    assert declared == BATCH_ROUTES
+    makers = {role for role, definition in SYSTEM_ROLES.items() if "batches:create" in definition.permissions}
+    assert makers == {"Admin", "Manager", "User"}
 
 
 @pytest.mark.parametrize("name", [spec.name for spec in routes()])

@@ -25,6 +25,7 @@ from shared_code.auth.models import ApiKey, Role, User
 from shared_code.auth.permissions import ALL_CODES
 from shared_code.core.audit import AuditLog
 from shared_code.documents.resources import ALL as DOCUMENT_RECORDS
+from shared_code.generation.models import Batch
 from shared_code.templates.models import TemplateField
 from shared_code.templates.resources import TEMPLATES
 from tests.documents.client import send
@@ -40,7 +41,9 @@ RECORDS = (*ACCOUNT_RECORDS, *DOCUMENT_RECORDS, TEMPLATES)
 
 # The first segment of a route with a path parameter (or its first two, where given) → the kind of B's
 # object it is called with.
-OBJECT_OF_ROUTE = {"users": "user", "roles": "role", "api-keys": "api_key", "documents/uploads": "upload"} | {
+OBJECT_OF_ROUTE = {
+    "users": "user", "roles": "role", "api-keys": "api_key", "documents/uploads": "upload", "batches": "batches",
+} | {
     resource.name: resource.name for resource in RECORDS
 }
 # Bodies valid enough to get past validation, so a 404 can only come from scoping.
@@ -143,6 +146,24 @@ def _b_templates(app, b) -> dict[str, str]:
     return {"templates": str(template.id), "template_field": str(field.id), "template_version": "1"}
 
 
+def _b_batch(app, b, records) -> str:
+    """A batch of B for its account (queued: its chunk is never worked here)."""
+    from contextlib import contextmanager
+
+    from shared_code.generation.batches import create_batch
+    from shared_code.generation.schemas import BatchCreate
+
+    @contextmanager
+    def transaction():
+        with app.unit_of_work(tenant_id=b.id, actor_id=b.admin.id) as uow:
+            yield app, uow.session
+            uow.commit()
+
+    request = BatchCreate(template_id=records["templates"], contract_id=records["contracts"],
+                          account_ids=[records["accounts"]])
+    return str(create_batch(app, transaction, request=request).id)
+
+
 @pytest.fixture
 def world(admin_app):
     """Tenants A and B; B has a custom role, an API key, a removed user and audit entries of its own.
@@ -159,6 +180,7 @@ def world(admin_app):
         records = _b_records(uow.session) | _b_documents(admin_app, uow.session, b.id)
         uow.commit()
     records |= _b_templates(admin_app, b)
+    records["batches"] = _b_batch(admin_app, b, records)
     objects = {"user": str(b.users["Viewer"].id), "role": str(role.id), "api_key": str(key.id),
                "removed_user": str(b.users["User"].id), **records}
     return admin_app, a, b, objects
@@ -186,6 +208,7 @@ def _snapshot(app, tenant_id) -> dict:
             "records": sorted((resource.name, row.id, row.version, row.deleted_at is None)
                               for resource in RECORDS for row in session.scalars(sa.select(resource.model))),
             "template_fields": sorted((f.id, f.version) for f in session.scalars(sa.select(TemplateField))),
+            "batches": sorted((x.id, x.status, x.version) for x in session.scalars(sa.select(Batch))),
             "blobs": sorted(blob.name for container, prefix in _blob_prefixes(tenant_id)
                             for blob in app.blobs.list(container, prefix=prefix)),
         }
