@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -27,8 +27,8 @@ from shared_code.documents.models import Document
 from shared_code.generation.batches import settle_batch
 from shared_code.generation.models import Batch, Generation
 from shared_code.generation.payload import CodePayload, encode_payload, readable_line
-from shared_code.pdf.codes import PageCode, stamp_codes
-from shared_code.pdf.fill import fill_pdf
+from shared_code.pdf.codes import PageCode
+from shared_code.pdf.compose import Composer
 from shared_code.templates.models import Template, TemplateField, TemplateVersion
 from shared_code.templates.preview import FillData, bound_values
 
@@ -41,13 +41,13 @@ class MissingData(Unprocessable):
 
 @dataclass
 class _Template:
-    """What every document of a batch shares, read once per chunk."""
+    """What every document of a batch shares, read once per chunk: the template parsed once, its
+    code corners chosen on the first document (shared_code/pdf/compose.py)."""
 
     batch: Batch
     title: str
-    pdf: bytes
     fields: list[TemplateField]
-    placements: list | None = field(default=None)  # code positions, chosen on the first document
+    composer: Composer
 
 
 def generation_document_id(generation_id: uuid.UUID) -> uuid.UUID:
@@ -84,7 +84,7 @@ def _load(app, tenant_id: uuid.UUID, batch_id: uuid.UUID) -> _Template:
         fields = list(session.scalars(sa.select(TemplateField).where(TemplateField.version_id == version.id)))
         uow.commit()  # the rows stay readable after the block (no expiry on commit)
     pdf = app.blobs.read_bytes(names.TEMPLATES, version.blob_name)
-    return _Template(batch, template.name, pdf, fields)
+    return _Template(batch, template.name, fields, Composer(pdf, fields))
 
 
 def _make(app, shared: _Template, tenant_id: uuid.UUID, generation_id: uuid.UUID) -> None:
@@ -138,27 +138,13 @@ def _render(app, shared: _Template, generation: Generation, account: Account, co
     missing = [f.name for f in shared.fields if f.required and values.get(f.name) in (None, "")]
     if missing:
         raise MissingData(f"missing required data: {', '.join(missing)}", details={"fields": missing})
-    filled = fill_pdf(shared.pdf, values, shared.fields, flatten=shared.batch.flatten)
-    page_count = _page_count(filled)
+    page_count = shared.composer.page_count
     codes = []
     for page in range(1, page_count + 1):
         text = encode_payload(CodePayload(generation.id, page, page_count), app.code_keys)
         codes.append(PageCode(text, readable_line(text)))
-    avoid = {}
-    for item in shared.fields:
-        avoid.setdefault(item.page - 1, []).append((item.x0, item.y0, item.x1, item.y1))
-    stamped, stamps = stamp_codes(filled, codes, positions=shared.placements, avoid=avoid)
-    if shared.placements is None:  # every document of the template has the same pages: choose once
-        shared.placements = [stamp.placement for stamp in stamps]
-    return stamped, page_count
-
-
-def _page_count(pdf: bytes) -> int:
-    import io
-
-    import pypdf
-
-    return len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    composed = shared.composer.compose(values, codes, flatten=shared.batch.flatten)
+    return composed.pdf, page_count
 
 
 def _safe(text: str) -> str:
