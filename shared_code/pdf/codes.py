@@ -45,8 +45,8 @@ if TYPE_CHECKING:
     from PIL import Image
 
 MM = 72 / 25.4
-_FONT_RESOURCE = "/PactCodeFont"
-_FONT = "Courier-Bold"  # monospaced, so a person can count the groups; bold survives a scan
+CODE_FONT_RESOURCE = "/PactCodeFont"
+CODE_FONT = "Courier-Bold"  # monospaced, so a person can count the groups; bold survives a scan
 _CHAR_WIDTH = 0.6  # Courier's advance, in font sizes
 _CORNER_SHARE = 1 / 3  # a corner crop is this share of the image's width and height (see `placement.REACH`)
 
@@ -130,7 +130,7 @@ def symbol_modules(text: str, symbology: Symbology = Symbology.DATAMATRIX) -> np
 
 def stamp_size(code: PageCode, style: CodeStyle) -> tuple[float, float]:
     """Width and height in points of `code`'s stamp: the symbol with its quiet zone, and the line."""
-    return _stamp_size(code.line, len(symbol_modules(code.text, style.symbology)), style)
+    return stamp_box_size(code.line, len(symbol_modules(code.text, style.symbology)), style)
 
 
 def stamp_codes(
@@ -183,14 +183,14 @@ def stamp_pages(
 
     if not len(codes) == len(positions) == len(writer.pages):
         raise ValueError(f"{len(codes)} codes and {len(positions)} positions for {len(writer.pages)} pages")
-    font = writer._add_object(font_dict(_FONT))
+    font = writer._add_object(font_dict(CODE_FONT))
     stamps = []
     for index, (page, code, position) in enumerate(zip(writer.pages, codes, positions, strict=True)):
         symbol = symbol_modules(code.text, style.symbology)
         shape = geometry(page.cropbox, page.rotation)
-        placement = _placement(index, shape, position, _stamp_size(code.line, len(symbol), style))
-        stamp = _layout(index, placement, len(symbol), style)
-        _append_content(writer, page, _stamp_operators(shape, stamp, symbol, code.line, style), font)
+        placement = stamp_placement(index, shape, position, stamp_box_size(code.line, len(symbol), style))
+        stamp = stamp_layout(index, placement, len(symbol), style)
+        _append_content(writer, page, stamp_operators(shape, stamp, symbol, code.line, style), font)
         stamps.append(stamp)
     return stamps
 
@@ -255,12 +255,12 @@ def _zxing_format(symbology: Symbology):
     return zxingcpp.BarcodeFormat.QRCode if symbology is Symbology.QR else zxingcpp.BarcodeFormat.DataMatrix
 
 
-def _stamp_size(line: str, modules: int, style: CodeStyle) -> tuple[float, float]:
+def stamp_box_size(line: str, modules: int, style: CodeStyle) -> tuple[float, float]:
     outer = style.size * (1 + 2 * style.quiet_modules / modules)
     return max(outer, _CHAR_WIDTH * style.font_size * len(line)), outer + style.gap + style.font_size
 
 
-def _placement(index: int, shape: PageGeometry, position: Corner | Placement | Rect, size) -> Placement:
+def stamp_placement(index: int, shape: PageGeometry, position: Corner | Placement | Rect, size) -> Placement:
     """Where the stamp goes in shown space: a corner, a placement, or the template's rectangle."""
     if isinstance(position, Placement):
         return position
@@ -276,7 +276,7 @@ def _placement(index: int, shape: PageGeometry, position: Corner | Placement | R
     return Placement(None, (x0, y1 - size[1], x0 + size[0], y1))
 
 
-def _layout(index: int, placement: Placement, modules: int, style: CodeStyle) -> Stamp:
+def stamp_layout(index: int, placement: Placement, modules: int, style: CodeStyle) -> Stamp:
     """The symbol's place in the stamp: at the top, on the side of the page's edge."""
     corner, footprint = placement
     quiet = style.size * style.quiet_modules / modules
@@ -287,7 +287,7 @@ def _layout(index: int, placement: Placement, modules: int, style: CodeStyle) ->
     return Stamp(index + 1, corner, symbol, footprint)
 
 
-def _stamp_operators(shape: PageGeometry, stamp: Stamp, modules: np.ndarray, line: str, style: CodeStyle) -> str:
+def stamp_operators(shape: PageGeometry, stamp: Stamp, modules: np.ndarray, line: str, style: CodeStyle) -> str:
     """PDF operators drawing the stamp upright as the page is shown."""
     x0, y0, x1, _ = stamp.symbol
     count = len(modules)
@@ -314,7 +314,7 @@ def _stamp_operators(shape: PageGeometry, stamp: Stamp, modules: np.ndarray, lin
         f"q {matrix} cm "
         f"1 g {x0 - quiet:.3f} {y0 - quiet:.3f} {x1 - x0 + 2 * quiet:.3f} {x1 - x0 + 2 * quiet:.3f} re f "
         f"0 g {' '.join(runs)} f "
-        f"BT {_FONT_RESOURCE} {style.font_size:g} Tf 1 0 0 1 {text_x:.3f} {baseline:.3f} Tm "
+        f"BT {CODE_FONT_RESOURCE} {style.font_size:g} Tf 1 0 0 1 {text_x:.3f} {baseline:.3f} Tm "
         f"<{line.encode('ascii').hex()}> Tj ET Q"
     )
 
@@ -328,7 +328,7 @@ def _append_content(writer, page, operators: str, font) -> None:
 
     resources = DictionaryObject(page.get("/Resources", DictionaryObject()).get_object())
     fonts = DictionaryObject(resources.get("/Font", DictionaryObject()).get_object())
-    fonts[NameObject(_FONT_RESOURCE)] = font
+    fonts[NameObject(CODE_FONT_RESOURCE)] = font
     resources[NameObject("/Font")] = fonts
     page[NameObject("/Resources")] = resources
     draw_over(writer, page, operators, None)

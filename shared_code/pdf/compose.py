@@ -19,20 +19,17 @@ from dataclasses import dataclass
 
 from shared_code.core.errors import Unprocessable
 from shared_code.pdf.codes import (
-    _FONT as _CODE_FONT,
-)
-from shared_code.pdf.codes import (
-    _FONT_RESOURCE as _CODE_FONT_RESOURCE,
-)
-from shared_code.pdf.codes import (
+    CODE_FONT,
+    CODE_FONT_RESOURCE,
     CodeStyle,
     PageCode,
     Position,
     Stamp,
-    _layout,
-    _placement,
-    _stamp_operators,
-    _stamp_size,
+    stamp_box_size,
+    stamp_layout,
+    stamp_operators,
+    stamp_placement,
+    stamp_size,
     symbol_modules,
 )
 from shared_code.pdf.document import require_pdf_magic
@@ -122,7 +119,7 @@ class Composer:
             from shared_code.pdf.document import open_pdf
             from shared_code.pdf.placement import choose_corner
 
-            size = _stamp_size(code.line, len(symbol_modules(code.text, self._code_style.symbology)), self._code_style)
+            size = stamp_size(code, self._code_style)
             avoid = [(f.x0, f.y0, f.x1, f.y1) for f in self._fields.values() if f.page == index + 1]
             with open_pdf(self._base.data) as pdf:
                 self._placements[index] = choose_corner(pdf, index, size, corners=self._corners, avoid=avoid)
@@ -166,10 +163,13 @@ class _Document:
             symbol = symbol_modules(code.text, style.symbology)
             shape = composer._shapes[index]
             where = position if position is not None else composer._free_corner(index, code)
-            stamp = _layout(
-                index, _placement(index, shape, where, _stamp_size(code.line, len(symbol), style)), len(symbol), style
+            stamp = stamp_layout(
+                index,
+                stamp_placement(index, shape, where, stamp_box_size(code.line, len(symbol), style)),
+                len(symbol),
+                style,
             )
-            self._draw(index, _stamp_operators(shape, stamp, symbol, code.line, style), font=_CODE_FONT_RESOURCE)
+            self._draw(index, stamp_operators(shape, stamp, symbol, code.line, style), font=CODE_FONT_RESOURCE)
             stamps.append(stamp)
         return stamps
 
@@ -188,7 +188,7 @@ class _Document:
         if resource not in self._font_refs:
             from shared_code.pdf.textfit import font_dict
 
-            font = self.composer._style.font if resource == FONT_RESOURCE else _CODE_FONT
+            font = self.composer._style.font if resource == FONT_RESOURCE else CODE_FONT
             self._font_refs[resource] = self.update.add_object(font_dict(font))
         return self._font_refs[resource]
 
