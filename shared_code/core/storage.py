@@ -47,7 +47,7 @@ class StoredBlob:
     etag: str
     content_type: str | None = None
     last_modified: datetime | None = None
-    sha256: str | None = None  # known when PACT wrote the blob through upload_stream
+    sha256: str | None = None  # known when PACT wrote the blob (upload_stream, upload_bytes)
 
 
 class _HashingReader:
@@ -154,8 +154,35 @@ class BlobStore:
             container, name, reader.size, result["etag"], content_type, result.get("last_modified"), reader.sha256
         )
 
-    def upload_bytes(self, container: str, name: str, data: bytes, **kwargs: Any) -> StoredBlob:
-        return self.upload_stream(container, name, [data], **kwargs)
+    def upload_bytes(
+        self,
+        container: str,
+        name: str,
+        data: bytes,
+        *,
+        content_type: str = "application/octet-stream",
+        metadata: Mapping[str, str] | None = None,
+        overwrite: bool = True,
+    ) -> StoredBlob:
+        """Store `data` in one Put Blob request (the SDK does, for bytes under its single-put limit of
+        64 MiB); a stream of unknown length costs a block per chunk plus a commit."""
+        blob = self._service.get_blob_client(container, name)
+        result = blob.upload_blob(
+            data,
+            overwrite=overwrite,
+            metadata=dict(metadata or {}),
+            content_settings=ContentSettings(content_type=content_type),
+            max_concurrency=1,
+        )
+        return StoredBlob(
+            container,
+            name,
+            len(data),
+            result["etag"],
+            content_type,
+            result.get("last_modified"),
+            hashlib.sha256(data).hexdigest(),
+        )
 
     def iter_chunks(self, container: str, name: str) -> Iterator[bytes]:
         """The blob's content as chunks of at most CHUNK_SIZE bytes."""

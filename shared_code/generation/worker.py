@@ -14,6 +14,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import uuid
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -33,6 +35,10 @@ from shared_code.templates.models import Template, TemplateField, TemplateVersio
 from shared_code.templates.preview import FillData, bound_values
 
 log = logging.getLogger("pact.generation")
+
+# Documents being stored while the next is composed: enough to hide a storage round trip behind the
+# composing of a few documents, few enough that a chunk holds only a few PDFs in memory.
+UPLOADS_IN_FLIGHT = 4
 
 
 class MissingData(Unprocessable):
@@ -60,12 +66,26 @@ def document_blob_name(tenant_id: uuid.UUID, document_id: uuid.UUID) -> str:
 
 
 def run_chunk(app, message: dict) -> None:
-    """Make the chunk's pending generations, then settle the batch (the queue trigger calls this)."""
+    """Make the chunk's pending generations, then settle the batch (the queue trigger calls this).
+
+    Storing a document is a round trip to blob storage; it runs in a few threads while the next
+    document is composed, and a document's rows commit only once its blob is stored."""
     tenant_id, batch_id = uuid.UUID(message["tenant_id"]), uuid.UUID(message["batch_id"])
     generation_ids = [uuid.UUID(g) for g in message["generation_ids"]]
     shared = _load(app, tenant_id, batch_id)
-    for generation_id in generation_ids:
-        _make(app, shared, tenant_id, generation_id)
+    with ThreadPoolExecutor(max_workers=UPLOADS_IN_FLIGHT, thread_name_prefix="pact-generate-upload") as uploads:
+        in_flight: deque[tuple[_Made, Future]] = deque()
+        for generation_id in generation_ids:
+            made = _make(app, shared, tenant_id, generation_id)
+            if made is not None:
+                upload = uploads.submit(
+                    app.blobs.upload_bytes, names.DOCUMENTS, made.blob_name, made.pdf, content_type="application/pdf"
+                )
+                in_flight.append((made, upload))
+            while len(in_flight) > UPLOADS_IN_FLIGHT or (in_flight and in_flight[0][1].done()):
+                _record(app, shared, tenant_id, *in_flight.popleft())
+        while in_flight:
+            _record(app, shared, tenant_id, *in_flight.popleft())
     with app.unit_of_work(tenant_id=tenant_id) as uow:
         settle_batch(uow.session, batch_id)
         uow.commit()
@@ -87,12 +107,26 @@ def _load(app, tenant_id: uuid.UUID, batch_id: uuid.UUID) -> _Template:
     return _Template(batch, template.name, fields, Composer(pdf, fields))
 
 
-def _make(app, shared: _Template, tenant_id: uuid.UUID, generation_id: uuid.UUID) -> None:
+@dataclass(frozen=True)
+class _Made:
+    """A composed document waiting for its blob to be stored before its rows commit."""
+
+    generation_id: uuid.UUID
+    document: Document
+    pdf: bytes
+
+    @property
+    def blob_name(self) -> str:
+        return self.document.blob_name
+
+
+def _make(app, shared: _Template, tenant_id: uuid.UUID, generation_id: uuid.UUID) -> _Made | None:
+    """Compose one generation's document; None when there is nothing to store (skipped or failed)."""
     with app.unit_of_work(tenant_id=tenant_id) as uow:
         session = uow.session
         generation = session.get(Generation, generation_id)
         if generation is None or generation.status != "pending":
-            return  # made, failed or cancelled already: a redelivery changes nothing
+            return None  # made, failed or cancelled already: a redelivery changes nothing
         account = session.get(Account, generation.account_id)
         contract = session.get(Contract, generation.contract_id)
         try:
@@ -101,33 +135,42 @@ def _make(app, shared: _Template, tenant_id: uuid.UUID, generation_id: uuid.UUID
             generation.status, generation.error = "failed", refused.message[:1000]
             log.info("generation %s failed: %s", generation.id, refused.message)
             uow.commit()
-            return
-        document_id = generation_document_id(generation.id)
-        blob_name = document_blob_name(tenant_id, document_id)
-        app.blobs.upload_bytes(names.DOCUMENTS, blob_name, pdf, content_type="application/pdf")  # overwrites
-        digest = hashlib.sha256(pdf).hexdigest()
-        session.add(
-            Document(
-                id=document_id,
-                title=f"{shared.title} - {account.name}"[:300],
-                file_name=f"{_safe(shared.title)}-{_safe(account.number)}.pdf"[:300],
-                container=names.DOCUMENTS,
-                blob_name=blob_name,
-                content_type="application/pdf",
-                size_bytes=len(pdf),
-                sha256=digest,
-                page_count=page_count,
-                status="completed",  # made by PACT: nothing to process
-                account_id=account.id,
-                contract_id=contract.id,
-                template_id=shared.batch.template_id,
-                generation_id=generation.id,
-                attributes={"batch_id": str(shared.batch.id), "template_version": shared.batch.template_version},
-            )
-        )
+            return None
+    document_id = generation_document_id(generation_id)
+    document = Document(
+        id=document_id,
+        title=f"{shared.title} - {account.name}"[:300],
+        file_name=f"{_safe(shared.title)}-{_safe(account.number)}.pdf"[:300],
+        container=names.DOCUMENTS,
+        blob_name=document_blob_name(tenant_id, document_id),  # fixed: a retry overwrites the same blob
+        content_type="application/pdf",
+        size_bytes=len(pdf),
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        page_count=page_count,
+        status="completed",  # made by PACT: nothing to process
+        account_id=account.id,
+        contract_id=contract.id,
+        template_id=shared.batch.template_id,
+        generation_id=generation_id,
+        attributes={"batch_id": str(shared.batch.id), "template_version": shared.batch.template_version},
+    )
+    return _Made(generation_id, document, pdf)
+
+
+def _record(app, shared: _Template, tenant_id: uuid.UUID, made: _Made, upload: Future) -> None:
+    """Once the blob is stored (an upload error fails the chunk: the queue retries it), commit the
+    Document row and the generation's `generated` status together."""
+    upload.result()
+    with app.unit_of_work(tenant_id=tenant_id) as uow:
+        session = uow.session
+        generation = session.get(Generation, made.generation_id)
+        if generation is None or generation.status != "pending":
+            return  # another delivery of this chunk got there first
+        document = made.document
+        session.add(document)
         session.flush()
-        generation.status, generation.document_id, generation.sha256 = "generated", document_id, digest
-        generation.page_count, generation.code_key_id = page_count, app.code_keys.signing_id
+        generation.status, generation.document_id, generation.sha256 = "generated", document.id, document.sha256
+        generation.page_count, generation.code_key_id = document.page_count, app.code_keys.signing_id
         generation.generated_at = datetime.now(UTC)
         uow.commit()
 
