@@ -107,3 +107,63 @@ def generate_chunk(message: func.QueueMessage) -> None:
     payload = decode_message(message.get_body())
     with correlation_scope(payload.get("correlation_id")):
         run_chunk(app(), payload)
+
+
+@api_route(
+    bp,
+    "batches/{id}/print-files",
+    name="batches_print_files_create",
+    methods=["POST"],
+    permission="batches:update",
+    tags=TAGS,
+    request=s.PrintOptions,
+    response=s.PrintFiles,
+    body_required=False,
+    errors=[400, 404, 409],
+    summary="Write a completed batch's print files to exports (in print order, optional cover sheets for window "
+    "envelopes, split at max_pages without splitting a document); the same options overwrite the same files",
+)
+def print_files_create(request: ApiRequest) -> ApiResponse:
+    from shared_code.generation.printing import write_print_files
+
+    options = request.parse_body(s.PrintOptions) if request.body else s.PrintOptions()
+    with transaction(request) as (running, session):
+        files = write_print_files(running, session, path_id(request), options)
+    return success(files, message=f"{len(files.files)} print file(s)")
+
+
+@api_route(
+    bp,
+    "batches/{id}/print-files",
+    name="batches_print_files_list",
+    methods=["GET"],
+    permission="batches:read",
+    tags=TAGS,
+    response=s.PrintFiles,
+    errors=[404],
+    summary="A batch's print files with fresh short-lived download links, and the documents left out of them",
+)
+def print_files_list(request: ApiRequest) -> ApiResponse:
+    from shared_code.generation.printing import print_files
+
+    with transaction(request) as (running, session):
+        return success(print_files(running, session, path_id(request)))
+
+
+@api_route(
+    bp,
+    "batches/{id}/release",
+    name="batches_release",
+    methods=["POST"],
+    permission="batches:release",
+    tags=TAGS,
+    response=s.ReleasePublic,
+    body_required=False,
+    errors=[404, 409],
+    summary="Release a completed batch (once): its candidates that got a document move to sent",
+)
+def release(request: ApiRequest) -> ApiResponse:
+    from shared_code.generation.release import release_batch
+
+    with transaction(request) as (_, session):
+        return success(release_batch(session, path_id(request)), message="batch released")

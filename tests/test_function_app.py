@@ -95,6 +95,9 @@ EXPECTED |= dict.fromkeys((
 ), "httpTrigger")
 # Generation (issue 6): batches through the API, made by the `generate` queue trigger.
 EXPECTED |= dict.fromkeys(("batches_create", "batches_list", "batches_get", "batches_cancel"), "httpTrigger")
+EXPECTED |= dict.fromkeys(
+    ("batches_print_files_create", "batches_print_files_list", "batches_release"), "httpTrigger"
+)
 EXPECTED["generate_chunk"] = "queueTrigger"
 
 INDEX_SCRIPT = """

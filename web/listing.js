@@ -19,19 +19,19 @@ export function timeCell(cell) {
 /**
  * The render() of a list page. `spec`:
  *   title, resource (API path), guard (permission resource), id (the table element's id),
- *   search (placeholder), filters: [{name, label, options}] (selects; the value "deleted" of a
+ *   search (placeholder; no search box without it), exportable (false: no "Export CSV"), filters: [{name, label, options}] (selects; the value "deleted" of a
  *   "status" filter lists deleted records) or functions building a filter element (any named
  *   inputs and selects in it become query parameters), columns, initialSort, create: {href, label} (for `<guard>:create`).
  */
 export function listPage(spec) {
   return async function render(view) {
-    const search = field({ label: "Search", name: "q", type: "search", placeholder: spec.search });
+    const search = spec.search ? field({ label: "Search", name: "q", type: "search", placeholder: spec.search }) : null;
     const boxes = (spec.filters || []).map((filter) => (typeof filter === "function" ? filter() : field({ type: "select", ...filter })));
     const controls = boxes.flatMap((box) => [...box.querySelectorAll("select[name], input[name]")]);
     const errors = message("error");
     const grid = h("div", { id: spec.id, class: "table" });
     const filters = () => {
-      const values = { q: search.querySelector("input").value.trim() };
+      const values = search ? { q: search.querySelector("input").value.trim() } : {};
       for (const control of controls) {
         if (control.name === "status" && control.value === "deleted") values.deleted = true;
         else values[control.name] = control.value;
@@ -41,7 +41,7 @@ export function listPage(spec) {
     const create = spec.create && can(`${spec.guard}:create`)
       ? h("a", { href: spec.create.href, class: "button", id: `${spec.id}-new` }, spec.create.label) : null;
     show(view,
-      heading(spec.title, exportButton(spec.resource, filters), create),
+      heading(spec.title, spec.exportable === false ? null : exportButton(spec.resource, filters), create),
       h("form", { class: "filters", role: "search", "aria-label": `Filter ${spec.title.toLowerCase()}`, onsubmit: (event) => event.preventDefault() },
         search, boxes),
       errors,
@@ -51,7 +51,7 @@ export function listPage(spec) {
     ({ reload } = serverTable(grid, {
       path: `/${spec.resource}`, label: spec.title, errors, filters, columns: [...spec.columns, ...restore], initialSort: spec.initialSort,
     }));
-    search.querySelector("input").addEventListener("input", debounce(reload));
+    search?.querySelector("input").addEventListener("input", debounce(reload));
     for (const control of controls) control.addEventListener("change", reload);
   };
 }

@@ -8,9 +8,10 @@ const SHOWN = 20;
 
 /**
  * A labelled select named `name` whose options are `resource` records found by the search box above it.
- * `text(row)` is how a record reads in the list; `value` (an id) is chosen at the start.
+ * `text(row)` is how a record reads in the list; `value` (an id) is chosen at the start; `filters` are
+ * query parameters the search always sends (e.g. {status: "indexed"}).
  */
-export function recordPicker({ label, name, resource, value = "", text, hint, none = "None" }) {
+export function recordPicker({ label, name, resource, value = "", text, hint, none = "None", filters = {} }) {
   const id = uid(`p-${name}`);
   const errorId = `${id}-error`;
   const hintId = hint ? `${id}-hint` : null;
@@ -31,7 +32,7 @@ export function recordPicker({ label, name, resource, value = "", text, hint, no
   };
   const search = async () => {
     try {
-      const { data } = await api(`/${resource}${query({ q: finder.value.trim(), page_size: SHOWN })}`);
+      const { data } = await api(`/${resource}${query({ ...filters, q: finder.value.trim(), page_size: SHOWN })}`);
       fill(data);
     } catch {
       // The list stays as it was; the select still holds the chosen record.

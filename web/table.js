@@ -57,6 +57,33 @@ export function serverTable(element, { path, columns, filters = () => ({}), init
   };
 }
 
+/**
+ * A table of rows already in the page (`data`), paged and sorted in the browser, with the same cells as
+ * serverTable. `replace(rows)` swaps the rows and keeps the page shown (a view that refreshes itself).
+ */
+export function localTable(element, { columns, data = [], pageSize = 25, label, placeholder = "Nothing to show." }) {
+  const table = new Tabulator(element, {
+    layout: "fitColumns",
+    placeholder,
+    columnDefaults: { formatter: textCell, tooltip: cellTextTooltip, headerSortTristate: false, minWidth: 90 },
+    columns,
+    data,
+    pagination: true,
+    paginationSize: pageSize,
+    paginationCounter: "rows",
+  });
+  let built = false;
+  table.on("tableBuilt", () => {
+    built = true;
+    if (label) element.querySelector(".tabulator-table")?.setAttribute("aria-label", label);
+    element.setAttribute("data-loaded", "true");
+  });
+  return {
+    table,
+    replace: (rows) => (built ? table.replaceData(rows) : table.on("tableBuilt", () => table.replaceData(rows))),
+  };
+}
+
 /** The default cell: its value as text (never HTML). */
 export function textCell(cell) {
   const value = cell.getValue();

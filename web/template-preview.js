@@ -10,7 +10,6 @@ import { templatePath } from "./templates.js";
 /** The preview panel of an indexed template (null for any other). */
 export function previewPanel(template) {
   if (template.status !== "indexed") return null;
-  let shownUrls = []; // object URLs of the images on show, freed when the next preview replaces them
   const note = message();
   const errors = message("error");
   const images = h("div", { class: "preview-pages", id: "template-preview-pages" });
@@ -31,20 +30,11 @@ export function previewPanel(template) {
       button.disabled = false;
     }
   };
+  const draw = previewPages(images);
   const showPages = h("button", { type: "button", id: "preview-template", onclick: () => run(showPages, async (data) => {
     say(note, "Rendering the preview…");
-    const pages = template.pages.length || 1;
-    const blobs = [];
-    for (let number = 1; number <= pages; number += 1) {
-      blobs.push(await download(`${templatePath(template.id)}/preview/image`, { method: "POST", body: { ...data, version: template.version, page: number } }));
-    }
-    for (const url of shownUrls) URL.revokeObjectURL(url);
-    shownUrls = blobs.map((blob) => URL.createObjectURL(blob.blob));
-    images.replaceChildren(...shownUrls.map((url, index) => h("figure", { class: "pdf-figure" },
-      h("img", { src: url, alt: `Page ${index + 1} of ${pages}, filled with ${data.account_id ? "the chosen account's data" : "sample data"}` }),
-      h("figcaption", { class: "muted" }, `Page ${index + 1}`))));
+    const pages = await draw(template, data, data.account_id ? "the chosen account's data" : "sample data");
     say(note, `${pages} ${pages === 1 ? "page" : "pages"} filled with ${data.account_id ? "the chosen account's data" : "sample data"}.`);
-    images.dataset.rendered = "true";
   }) }, "Show preview");
   const pdf = h("button", { type: "button", class: "secondary", id: "preview-pdf", onclick: () => run(pdf, async (data) => {
     const { blob, filename } = await download(`${templatePath(template.id)}/preview`, { method: "POST", body: { ...data, version: template.version } });
@@ -54,4 +44,26 @@ export function previewPanel(template) {
     h("h2", { id: "template-preview-title" }, "Preview"),
     h("p", { class: "muted" }, "The latest version filled the way generated documents will be."),
     choice, h("div", { class: "actions" }, showPages, pdf), errors, note, images);
+}
+
+/**
+ * A function that draws `template`'s pages filled with `data` ({account_id, contract_id}, empty for sample
+ * data) into `images`, asked page by page; it resolves to the number of pages. `filledWith` ends the alt text.
+ */
+export function previewPages(images) {
+  let shownUrls = []; // object URLs of the images on show, freed when the next preview replaces them
+  return async (template, data, filledWith) => {
+    const pages = template.pages.length || 1;
+    const blobs = [];
+    for (let number = 1; number <= pages; number += 1) {
+      blobs.push(await download(`${templatePath(template.id)}/preview/image`, { method: "POST", body: { ...data, version: template.version, page: number } }));
+    }
+    for (const url of shownUrls) URL.revokeObjectURL(url);
+    shownUrls = blobs.map((blob) => URL.createObjectURL(blob.blob));
+    images.replaceChildren(...shownUrls.map((url, index) => h("figure", { class: "pdf-figure" },
+      h("img", { src: url, alt: `Page ${index + 1} of ${pages}, filled with ${filledWith}` }),
+      h("figcaption", { class: "muted" }, `Page ${index + 1}`))));
+    images.dataset.rendered = "true";
+    return pages;
+  };
 }

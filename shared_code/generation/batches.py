@@ -33,8 +33,6 @@ log = logging.getLogger("pact.generation")
 
 CHUNK_SIZE = 50  # generations per queue message: a few seconds of work, well inside a lease
 SETTLED = ("generated", "failed", "cancelled")
-# Candidates a sent document moves on; later ones (returned, activated...) are not moved back.
-_SENDABLE = ("eligible", "invited")
 
 Transaction = Callable[[], AbstractContextManager[tuple[object, Session]]]
 
@@ -269,7 +267,7 @@ def _find(session: Session, batch_id: uuid.UUID) -> Batch:
 
 def settle_batch(session: Session, batch_id: uuid.UUID) -> Batch:
     """Refresh the batch's counts; when nothing is pending, close it (completed, or failed when no
-    document was made) and move the candidates that got a document to `sent`. Safe to repeat."""
+    document was made). Candidates move to `sent` when the batch is released (release.py). Safe to repeat."""
     # Locked, then counted in later statements: two chunks settling at once see each other's work.
     batch = session.scalar(sa.select(Batch).where(Batch.id == batch_id).with_for_update())
     counts = dict(
@@ -285,18 +283,4 @@ def settle_batch(session: Session, batch_id: uuid.UUID) -> Batch:
     batch.status = "completed" if batch.done else "failed"
     batch.error = None if batch.done else "no document could be made: see the failed generations"
     batch.finished_at = datetime.now(UTC)
-    _mark_candidates_sent(session, batch)
     return batch
-
-
-def _mark_candidates_sent(session: Session, batch: Batch) -> None:
-    now = datetime.now(UTC)
-    sent = (
-        sa.select(Generation.candidate_id)
-        .where(Generation.batch_id == batch.id, Generation.status == "generated")
-        .where(Generation.candidate_id.is_not(None))
-    )
-    for candidate in session.scalars(
-        sa.select(Candidate).where(Candidate.id.in_(sent), Candidate.status.in_(_SENDABLE))
-    ):
-        candidate.status, candidate.sent_at = "sent", now  # one audited update each

@@ -95,3 +95,47 @@ class BatchQuery(ListQuery):
     status: BatchStatus | None = None
     contract_id: uuid.UUID | None = None
     template_id: uuid.UUID | None = None
+
+
+class PrintOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    cover_sheets: bool = Field(False, description="an address page before each document, for a #10 window envelope")
+    max_pages: int | None = Field(
+        None, ge=1, le=100_000, description="split into files of at most this many pages (a document is never split)"
+    )
+
+
+class PrintFile(BaseModel):
+    name: str
+    cover_sheets: bool
+    max_pages: int | None
+    part: int
+    documents: int
+    pages: int
+    first_position: int | None = Field(description="print position of its first document in the batch")
+    last_position: int | None
+    size_bytes: int
+    download_url: str
+    expires_at: datetime
+
+
+class LeftOut(BaseModel):
+    generation_id: uuid.UUID
+    account_id: uuid.UUID
+    position: int
+    status: Literal["pending", "failed", "cancelled"]
+    error: str | None = None
+
+
+class PrintFiles(BaseModel):
+    batch_id: uuid.UUID
+    files: list[PrintFile] = Field(description="by name: one run of parts per option set written")
+    left_out: list[LeftOut] = Field(description="generations without a document, not in any file")
+
+
+class ReleasePublic(BaseModel):
+    batch_id: uuid.UUID
+    released_at: datetime
+    released_by: uuid.UUID | None = None
+    candidates_sent: int

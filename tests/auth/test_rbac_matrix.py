@@ -81,10 +81,12 @@ TEMPLATE_ROUTES = {
     "templates_preview_image": "templates:read",
 }
 # The batches contract (docs/GENERATION.md): reading needs `batches:read` (every role); asking for documents
-# `batches:create` and cancelling `batches:update` (Admin, Manager, User).
+# `batches:create` and cancelling `batches:update` (Admin, Manager, User); so does writing print files (listing
+# them is a read); releasing `batches:release` (Admin, Manager).
 BATCH_ROUTES = {
     "batches_list": "batches:read", "batches_get": "batches:read", "batches_create": "batches:create",
-    "batches_cancel": "batches:update",
+    "batches_cancel": "batches:update", "batches_print_files_create": "batches:update",
+    "batches_print_files_list": "batches:read", "batches_release": "batches:release",
 }
 
 Call = Callable[[RouteSpec, str, dict[str, str]], tuple[int, bool]]  # (spec, method, headers) -> (status, handler ran)
@@ -227,6 +229,8 @@ def test_batch_routes_demand_the_documented_permissions() -> None:
     assert declared == BATCH_ROUTES
     makers = {role for role, definition in SYSTEM_ROLES.items() if "batches:create" in definition.permissions}
     assert makers == {"Admin", "Manager", "User"}
+    releasers = {role for role, definition in SYSTEM_ROLES.items() if "batches:release" in definition.permissions}
+    assert releasers == {"Admin", "Manager"}
 
 
 @pytest.mark.parametrize("name", [spec.name for spec in routes()])

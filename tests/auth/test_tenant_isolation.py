@@ -218,7 +218,8 @@ def _blob_prefixes(tenant_id):
     from shared_code.core import names
 
     return ((names.DOCUMENTS, f"{tenant_id}/"), (names.THUMBNAILS, f"{tenant_id}/"),
-            (names.TEMP, f"uploads/{tenant_id}/"), (names.TEMPLATES, f"{tenant_id}/"))
+            (names.TEMP, f"uploads/{tenant_id}/"), (names.TEMPLATES, f"{tenant_id}/"),
+            (names.EXPORTS, f"{tenant_id}/"))
 
 
 def _id_routes():

@@ -84,6 +84,7 @@ def pact_site(
         "PACT_LOCAL_SETTINGS": "/nonexistent/local.settings.json",
         "PACT_JWT_KEYS": f"e2e:{secrets.token_urlsafe(48)}",
         "PACT_ENCRYPTION_KEY": Fernet.generate_key().decode(),
+        "PACT_CODE_KEYS": f"E:{secrets.token_urlsafe(32)}",  # generated pages carry codes signed with it
         "PACT_ADMIN_EMAIL": f"admin-{run}@pact.example.com",
         "PACT_ADMIN_PASSWORD": PASSWORD,
         # Every test module signs in from 127.0.0.1, counted in the one shared Redis.

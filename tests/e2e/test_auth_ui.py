@@ -23,7 +23,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 # real Content-Security-Policy, so an inline script or handler would show as a console error.
 SWA_HEADERS = json.loads((REPO / "web" / "staticwebapp.config.json").read_text())["globalHeaders"]
 
-RECORDS_MENU = ["Accounts", "Contracts", "Distributors", "Documents", "Bundles", "Templates"]
+RECORDS_MENU = ["Accounts", "Contracts", "Distributors", "Documents", "Bundles", "Templates", "Batches"]
 ADMIN_MENU = ["System health", *RECORDS_MENU, "Users", "Roles and permissions", "API keys", "Audit log"]
 TOTP_STEP = 30
 
