@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import uuid
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -25,6 +26,7 @@ from hypothesis import HealthCheck, settings
 from shared_code.accounts.resources import ALL as RECORD_RESOURCES
 from shared_code.auth.permissions import ALL_CODES
 from shared_code.documents.resources import ALL as DOCUMENT_RESOURCES
+from tests.support import services
 from tests.support.auth_server import running_auth_server
 
 pytestmark = [pytest.mark.slow, pytest.mark.redis]
@@ -94,12 +96,24 @@ def _with_real_ids(case, ids: dict[str, list[str]]):
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory, azurite_connection_string, redis_url):
+def private_azurite(tmp_path_factory) -> Iterator[str]:
+    """Storage of its own: the session's Azurite holds blobs and queue messages earlier tests left (templates,
+    `generate` chunks), which this server's triggers would pick up and work on its SQLite database while the
+    fixture seeds it ("database is locked")."""
+    azurite = services.start_azurite(tmp_path_factory.mktemp("fuzz-azurite"))
+    try:
+        yield azurite.connection_string
+    finally:
+        azurite.stop()
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory, private_azurite, redis_url):
     """The API's base URL on a running PACT that has a few records of each kind."""
     # One caller sends a few thousand requests in a minute or two: the per-minute limits would
     # answer 429 (documented, but the run would stop reaching the routes).
     limits = {"PACT_RATE_LIMIT_PER_USER": "1000000", "PACT_RATE_LIMIT_PER_IP": "1000000"}
-    with running_auth_server(tmp_path_factory.mktemp("fuzz"), azurite_connection_string=azurite_connection_string,
+    with running_auth_server(tmp_path_factory.mktemp("fuzz"), azurite_connection_string=private_azurite,
                              redis_url=redis_url, extra=limits) as server:
         api = f"{server.base_url}/api/v1"
         served_description = requests.get(f"{api}/openapi.json", timeout=30).json()
