@@ -172,7 +172,7 @@ def refresh(request: ApiRequest) -> ApiResponse:
 def logout(request: ApiRequest) -> ApiResponse:
     from shared_code.auth.sessions import logout as sign_out
 
-    body = request.parse_body(s.LogoutRequest) if request.body else s.LogoutRequest()
+    body = request.parse_optional_body(s.LogoutRequest)
     sign_out(app(), principal=request.principal, refresh_token=body.refresh_token, client=_client(request))
     return success(None, message="signed out")
 

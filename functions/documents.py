@@ -70,7 +70,7 @@ def upload_start(request: ApiRequest) -> ApiResponse:
     from shared_code.core.runtime import started_container
     from shared_code.documents.uploads import start_upload
 
-    plan = request.parse_body(s.UploadStart) if request.body else s.UploadStart()
+    plan = request.parse_optional_body(s.UploadStart)
     ticket = start_upload(started_container(), tenant_id=request.principal.tenant_id, plan=plan)
     return success(ticket, status=201, message="PUT the file to upload_url, then complete the upload")
 
@@ -94,7 +94,7 @@ def upload_complete(request: ApiRequest) -> ApiResponse:
     from shared_code.documents.uploads import complete_upload
 
     upload_id = path_id(request)
-    body = request.parse_body(s.UploadDetails) if request.body else s.UploadDetails()
+    body = request.parse_optional_body(s.UploadDetails)
     with transaction(request) as (app, session):
         document, created = complete_upload(
             app,

@@ -126,7 +126,7 @@ def generate_chunk(message: func.QueueMessage) -> None:
 def print_files_create(request: ApiRequest) -> ApiResponse:
     from shared_code.generation.printing import write_print_files
 
-    options = request.parse_body(s.PrintOptions) if request.body else s.PrintOptions()
+    options = request.parse_optional_body(s.PrintOptions)
     with transaction(request) as (running, session):
         files = write_print_files(running, session, path_id(request), options)
     return success(files, message=f"{len(files.files)} print file(s)")

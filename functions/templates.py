@@ -332,7 +332,7 @@ def detect_fields(request: ApiRequest) -> ApiResponse:
 def extract_fields(request: ApiRequest) -> ApiResponse:
     from shared_code.templates.field_services import extract_document_fields
 
-    body = request.parse_body(fs.ExtractRequest) if request.body else fs.ExtractRequest()
+    body = request.parse_optional_body(fs.ExtractRequest)
     result = extract_document_fields(lambda: transaction(request), document_id=path_id(request), request=body)
     filled = sum(value.value not in (None, False) for value in result.values)
     return success(result, message=f"{filled} of {len(result.values)} field(s) filled")
@@ -355,7 +355,7 @@ def preview(request: ApiRequest) -> ApiResponse:
     from shared_code.core.files import content_disposition
     from shared_code.templates.preview import template_preview
 
-    body = request.parse_body(fs.PreviewRequest) if request.body else fs.PreviewRequest()
+    body = request.parse_optional_body(fs.PreviewRequest)
     with transaction(request) as (running, session):
         result = template_preview(running, session, path_id(request), body)
     headers = {"Content-Disposition": content_disposition("preview.pdf", inline=True)}
@@ -378,7 +378,7 @@ def preview(request: ApiRequest) -> ApiResponse:
 def preview_image(request: ApiRequest) -> ApiResponse:
     from shared_code.templates.preview import template_preview
 
-    body = request.parse_body(fs.PreviewImageRequest) if request.body else fs.PreviewImageRequest()
+    body = request.parse_optional_body(fs.PreviewImageRequest)
     with transaction(request) as (running, session):
         result = template_preview(running, session, path_id(request), body, page=body.page, dpi=body.dpi)
     return raw(result.pngs[body.page], content_type="image/png")

@@ -83,6 +83,10 @@ class ApiRequest:
         """The JSON body validated against a pydantic model (400 with field errors otherwise)."""
         return validate(model, self.json())
 
+    def parse_optional_body(self, model: type[ModelT]) -> ModelT:
+        """As `parse_body`, but no body at all means the model's defaults (routes with an optional body)."""
+        return self.parse_body(model) if self.body else model()
+
     def parse_query(self, model: type[ModelT]) -> ModelT:
         return self.parse_query_values(model, self.query)
 
